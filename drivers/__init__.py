@@ -1,0 +1,1 @@
+"""Device drivers: scanners, cameras and printers, each behind a small protocol."""

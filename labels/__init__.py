@@ -1,0 +1,1 @@
+"""Label model, QR / GS1 Digital Link payloads and renderers."""

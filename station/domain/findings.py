@@ -1,0 +1,121 @@
+"""Findings and verdicts: what a check concluded about a scan or a shipment.
+
+Checks never raise on bad input; they return findings. A finding names its code,
+its severity, a message in words for the clerk, and expected vs found values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    """The station's answer to one scan or command."""
+
+    ACCEPT = "accept"
+    QUARANTINE = "quarantine"
+    REJECT = "reject"
+    INFO = "info"
+    ERROR = "error"
+
+
+class Severity(StrEnum):
+    """How much a finding matters; decides the verdict it leads to."""
+
+    INFO = "info"
+    WARNING = "warning"
+    NONCONFORMITY = "nonconformity"
+    REFUSAL = "refusal"
+    ERROR = "error"
+
+
+class FindingCode(StrEnum):
+    """Every finding code the station can emit."""
+
+    SEAL_MISMATCH = "SEAL_MISMATCH"
+    SEAL_DAMAGED = "SEAL_DAMAGED"
+    SEAL_MISSING = "SEAL_MISSING"
+    UNEXPECTED_UNIT = "UNEXPECTED_UNIT"
+    LABEL_MISMATCH = "LABEL_MISMATCH"
+    MISSING_MOVING_DATA = "MISSING_MOVING_DATA"
+    HIGH_RISK_ORIGIN = "HIGH_RISK_ORIGIN"
+    PACKAGING_DAMAGED = "PACKAGING_DAMAGED"
+    DUPLICATE_SCAN = "DUPLICATE_SCAN"
+    INVALID_CHECK_DIGIT = "INVALID_CHECK_DIGIT"
+    UNKNOWN_CODE = "UNKNOWN_CODE"
+    MISSING_UNITS = "MISSING_UNITS"
+    WRONG_SHIPMENT = "WRONG_SHIPMENT"
+    INVALID_CODE = "INVALID_CODE"
+    NO_ACTIVE_SHIPMENT = "NO_ACTIVE_SHIPMENT"
+    NOT_LOGGED_IN = "NOT_LOGGED_IN"
+    NOT_QUALIFIED = "NOT_QUALIFIED"
+    UNKNOWN_OPERATOR = "UNKNOWN_OPERATOR"
+    UNKNOWN_SHIPMENT = "UNKNOWN_SHIPMENT"
+    NOTHING_TO_UNDO = "NOTHING_TO_UNDO"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    STATUS = "STATUS"
+
+
+_SEVERITY_VERDICT: Mapping[Severity, Verdict] = {
+    Severity.INFO: Verdict.INFO,
+    Severity.WARNING: Verdict.ACCEPT,
+    Severity.NONCONFORMITY: Verdict.QUARANTINE,
+    Severity.REFUSAL: Verdict.REJECT,
+    Severity.ERROR: Verdict.ERROR,
+}
+_VERDICT_RANK: Mapping[Verdict, int] = {
+    Verdict.ACCEPT: 0,
+    Verdict.INFO: 1,
+    Verdict.QUARANTINE: 2,
+    Verdict.REJECT: 3,
+    Verdict.ERROR: 4,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check found, in words a clerk understands."""
+
+    code: FindingCode
+    severity: Severity
+    message: str
+    """Plain text; may contain scanned values, already made printable."""
+    expected: str | None = None
+    found: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form used in events and in headless output."""
+        data: dict[str, Any] = {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+        if self.expected is not None:
+            data["expected"] = self.expected
+        if self.found is not None:
+            data["found"] = self.found
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """Inverse of `as_dict`, for findings read back from the event log."""
+        return cls(
+            code=FindingCode(data["code"]),
+            severity=Severity(data["severity"]),
+            message=str(data["message"]),
+            expected=data.get("expected"),
+            found=data.get("found"),
+        )
+
+
+def verdict_for(findings: Iterable[Finding], default: Verdict = Verdict.ACCEPT) -> Verdict:
+    """The verdict the worst finding leads to; `default` when there are none."""
+    verdict = default
+    for finding in findings:
+        candidate = _SEVERITY_VERDICT[finding.severity]
+        if _VERDICT_RANK[candidate] > _VERDICT_RANK[verdict]:
+            verdict = candidate
+    return verdict

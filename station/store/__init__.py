@@ -1,0 +1,1 @@
+"""SQLite store: schema migrations, the hash-chained event log, and projections."""

@@ -1,0 +1,1 @@
+"""Workflows: small state machines that take scans and commands and return outcomes."""
