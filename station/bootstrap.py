@@ -1,0 +1,124 @@
+"""The one place where configuration becomes running parts.
+
+`open_station` turns a validated config and a data directory into the event log,
+its projections, the receiving workflow and the recorder that commits before it
+shows. The CLI, the TUI and tests all build a station through here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from station.config import StationConfig
+from station.domain.manifest import ParsedManifests, parse_manifest_csv, parse_manifest_json
+from station.errors import ManifestError
+from station.ports import Clock, SystemClock
+from station.store.eventlog import EventLog
+from station.store.projections import ReceivingProjector
+from station.store.views import SqliteReceivingView
+from station.workflows.importing import ImportResult, plan_import
+from station.workflows.receiving import ReceivingSettings, ReceivingWorkflow
+from station.workflows.recorder import ScanRecorder
+
+DATA_DIR_ENV = "STATION_DATA_DIR"
+DATABASE_NAME = "station.sqlite3"
+
+
+@dataclass
+class Station:
+    """Everything a front end needs to run one station."""
+
+    config: StationConfig
+    data_dir: Path
+    log: EventLog
+    view: SqliteReceivingView
+    workflow: ReceivingWorkflow
+    recorder: ScanRecorder
+    clock: Clock
+
+    def close(self) -> None:
+        """Close the database."""
+        self.log.close()
+
+    def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
+        """Parse manifest files and commit the import; raise `ManifestError` if any is corrupt."""
+        problems: list[str] = []
+        results: list[ImportResult] = []
+        parsed: list[tuple[Path, ParsedManifests]] = []
+        for path in paths:
+            result = read_manifest_file(path)
+            if result.problems:
+                problems.extend(f"{path}: {p.where}: {p.message}" for p in result.problems)
+            parsed.append((path, result))
+        if problems:
+            raise ManifestError("manifest refused:\n" + "\n".join(problems))
+        for path, result in parsed:
+            plan = plan_import(
+                result.manifests,
+                source=path.name,
+                view=self.view,
+                station_id=self.config.station_id,
+                operator_id=operator_id,
+                clock=self.clock,
+            )
+            self.log.append(plan.events)
+            results.append(plan)
+        return ImportResult(
+            events=tuple(e for r in results for e in r.events),
+            imported=tuple(s for r in results for s in r.imported),
+            unchanged=tuple(s for r in results for s in r.unchanged),
+            refused=tuple(s for r in results for s in r.refused),
+        )
+
+
+def read_manifest_file(path: Path) -> ParsedManifests:
+    """Read and parse one manifest file (CSV by extension, else JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: manifest file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest: {exc}") from None
+    if path.suffix.lower() == ".csv":
+        return parse_manifest_csv(text, str(path))
+    return parse_manifest_json(text, str(path))
+
+
+def default_data_dir() -> Path:
+    """`$STATION_DATA_DIR`, else the user's data directory for the station."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "station"
+
+
+def open_station(
+    config: StationConfig, data_dir: Path | None = None, clock: Clock | None = None
+) -> Station:
+    """Open the station's database in `data_dir` and wire the receiving workflow to it."""
+    data_dir = data_dir or default_data_dir()
+    clock = clock or SystemClock()
+    log = EventLog.open(data_dir / DATABASE_NAME, ReceivingProjector())
+    view = SqliteReceivingView(log.connection)
+    settings = ReceivingSettings(
+        station_id=config.station_id,
+        rules=config.rules,
+        required_fields=config.required_fields,
+        risk=config.risk,
+        operators=config.operators,
+        required_training=config.required_training,
+    )
+    workflow = ReceivingWorkflow(settings, view, clock)
+    return Station(
+        config=config,
+        data_dir=data_dir,
+        log=log,
+        view=view,
+        workflow=workflow,
+        recorder=ScanRecorder(workflow, log),
+        clock=clock,
+    )

@@ -1,0 +1,28 @@
+"""The station's one small exception tree.
+
+Bad scanned input never raises (it becomes a finding); these are for things an
+operator or installer must fix: a broken config file, an unreadable database, a
+device that cannot be opened.
+"""
+
+from __future__ import annotations
+
+
+class StationError(Exception):
+    """Base of every error the station reports to a person in one line."""
+
+
+class ConfigError(StationError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class StoreError(StationError):
+    """The station database cannot be opened or written."""
+
+
+class DeviceError(StationError):
+    """A device cannot be opened or has failed."""
+
+
+class ManifestError(StationError):
+    """A manifest file was refused; the message lists each problem."""

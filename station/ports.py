@@ -1,0 +1,140 @@
+"""Ports: the small protocols through which workflows reach the outside world.
+
+Workflows depend only on these; the store, clocks and devices implement them, and
+tests hand in fakes or real local peers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from station.domain.codes import DocumentKind
+from station.domain.events import Event, StoredEvent
+from station.domain.manifest import Manifest
+
+
+class Clock(Protocol):
+    """Wall time for events and training-expiry checks."""
+
+    def now(self) -> dt.datetime:
+        """Current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    """The real clock, in UTC."""
+
+    def now(self) -> dt.datetime:
+        """Current UTC time."""
+        return dt.datetime.now(dt.UTC)
+
+
+class EventStore(Protocol):
+    """Durable, ordered, hash-chained storage of events."""
+
+    def append(self, events: Sequence[Event]) -> list[StoredEvent]:
+        """Commit `events` in one transaction; return only once they are durable."""
+        ...
+
+
+class UnitStatus(StrEnum):
+    """Where a unit stands in receiving."""
+
+    EXPECTED = "expected"
+    ACCEPTED = "accepted"
+    QUARANTINED = "quarantined"
+    MISSING = "missing"
+
+
+class ShipmentStatus(StrEnum):
+    """Where a shipment stands in receiving."""
+
+    EXPECTED = "expected"
+    RECEIVING = "receiving"
+    RECEIVED = "received"
+
+
+class SealStatus(StrEnum):
+    """State of one seal of a shipment."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    MISMATCH = "mismatch"
+    DAMAGED = "damaged"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentRecord:
+    """A shipment as the projections know it."""
+
+    shipment_id: str
+    status: ShipmentStatus
+    receipt_id: str | None
+    manifest: Manifest
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecord:
+    """A unit (pallet or item) as the projections know it."""
+
+    unit_id: str
+    shipment_id: str
+    expected: bool
+    status: UnitStatus
+    receipt_id: str | None
+    received_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SealRecord:
+    """A seal of a shipment: expected by the documents or found at the dock."""
+
+    shipment_id: str
+    seal: str
+    expected: bool
+    status: SealStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRecord:
+    """An open or closed receipt: one trailer's worth of shipments at one station."""
+
+    receipt_id: str
+    station_id: str
+    open: bool
+    shipment_ids: tuple[str, ...]
+    opened_by: str | None
+    opened_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    """A receipt action that #UNDO or #DAMAGED may refer to."""
+
+    event_id: str
+    kind: str
+    subject: str
+    receipt_id: str
+
+
+class ReceivingView(Protocol):
+    """Read-only queries the receiving workflow makes of current state."""
+
+    def shipment(self, shipment_id: str) -> ShipmentRecord | None: ...
+
+    def find_shipments(self, kind: DocumentKind, number: str) -> list[ShipmentRecord]: ...
+
+    def unit(self, unit_id: str) -> UnitRecord | None: ...
+
+    def units(self, shipment_id: str) -> list[UnitRecord]: ...
+
+    def seals(self, shipment_id: str) -> list[SealRecord]: ...
+
+    def open_receipt(self, station_id: str) -> ReceiptRecord | None: ...
+
+    def last_action(self, receipt_id: str, kinds: Sequence[str]) -> ActionRecord | None: ...

@@ -1,0 +1,137 @@
+"""Schema migrations for the station's SQLite file, applied in order by version.
+
+Each migration runs once, inside the transaction that bumps ``PRAGMA user_version``,
+so a crash mid-migration leaves the file at the previous version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the event log, append-only, hash-chained.
+    """
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        operator_id TEXT,
+        recorded_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX events_kind ON events(kind);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    """,
+    # 2: projections for receiving.
+    """
+    CREATE TABLE shipments (
+        shipment_id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL,
+        bill_of_lading TEXT,
+        asn TEXT,
+        manifest TEXT NOT NULL,
+        status TEXT NOT NULL,
+        receipt_id TEXT,
+        held_reason TEXT,
+        imported_seq INTEGER NOT NULL
+    );
+    CREATE INDEX shipments_bol ON shipments(bill_of_lading);
+    CREATE INDEX shipments_asn ON shipments(asn);
+    CREATE TABLE shipment_orders (
+        shipment_id TEXT NOT NULL REFERENCES shipments(shipment_id),
+        purchase_order TEXT NOT NULL,
+        PRIMARY KEY (shipment_id, purchase_order)
+    );
+    CREATE INDEX shipment_orders_po ON shipment_orders(purchase_order);
+    CREATE TABLE seals (
+        shipment_id TEXT NOT NULL REFERENCES shipments(shipment_id),
+        seal TEXT NOT NULL,
+        expected INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        checked_seq INTEGER,
+        PRIMARY KEY (shipment_id, seal)
+    );
+    CREATE TABLE units (
+        unit_id TEXT PRIMARY KEY,
+        shipment_id TEXT NOT NULL,
+        expected INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        receipt_id TEXT,
+        received_seq INTEGER,
+        received_at TEXT,
+        received_by TEXT,
+        findings TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX units_shipment ON units(shipment_id);
+    CREATE TABLE unit_keys (
+        key TEXT PRIMARY KEY,
+        unit_id TEXT NOT NULL REFERENCES units(unit_id)
+    );
+    CREATE TABLE receipts (
+        receipt_id TEXT PRIMARY KEY,
+        station_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        opened_by TEXT,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        summary TEXT
+    );
+    CREATE TABLE receipt_actions (
+        seq INTEGER PRIMARY KEY,
+        receipt_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX receipt_actions_receipt ON receipt_actions(receipt_id);
+    CREATE TABLE holds (
+        entity_kind TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        shipment_id TEXT,
+        findings TEXT NOT NULL,
+        since TEXT NOT NULL,
+        placed_by TEXT,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (entity_kind, entity_id)
+    );
+    """,
+)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to the newest version; return that version."""
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    for version, script in enumerate(MIGRATIONS, start=1):
+        if version <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

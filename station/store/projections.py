@@ -1,0 +1,210 @@
+"""Projections: current state (shipments, units, seals, receipts, holds) from events.
+
+Applied inside the same transaction that appends each event, so state and log
+never disagree. Rebuilding means replaying the log through `ReceivingProjector`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from station.domain.events import EventKind, StoredEvent
+from station.ports import SealStatus, ShipmentStatus, UnitStatus
+
+UNDOABLE_KINDS = (EventKind.UNIT_RECEIVED.value, EventKind.SEAL_CHECKED.value)
+
+
+class ReceivingProjector:
+    """Keeps the receiving projection tables in step with the event log."""
+
+    def apply(self, conn: sqlite3.Connection, stored: StoredEvent) -> None:
+        """Update projections for one event (called inside the append transaction)."""
+        event = stored.event
+        payload = event.payload
+        when = event.recorded_at.isoformat()
+        match event.kind:
+            case EventKind.MANIFEST_IMPORTED:
+                self._import(conn, payload["manifest"], payload["unit_ids"], stored.seq)
+            case EventKind.RECEIPT_OPENED:
+                conn.execute(
+                    "INSERT INTO receipts (receipt_id, station_id, status, opened_by, opened_at)"
+                    " VALUES (?, ?, 'open', ?, ?)",
+                    (payload["receipt_id"], event.station_id, event.operator_id, when),
+                )
+                self._join(conn, payload["receipt_id"], payload["shipment_id"])
+            case EventKind.RECEIPT_SHIPMENT_ADDED:
+                self._join(conn, payload["receipt_id"], payload["shipment_id"])
+            case EventKind.SEAL_CHECKED:
+                for shipment_id in payload["shipment_ids"]:
+                    conn.execute(
+                        "INSERT INTO seals (shipment_id, seal, expected, status, checked_seq)"
+                        " VALUES (?, ?, 0, ?, ?) ON CONFLICT (shipment_id, seal) DO UPDATE SET"
+                        " status = excluded.status, checked_seq = excluded.checked_seq",
+                        (shipment_id, payload["seal"], payload["status"], stored.seq),
+                    )
+                self._action(conn, stored, payload["seal"])
+            case EventKind.SHIPMENT_HELD:
+                self._hold(conn, "shipment", payload["shipment_id"], payload, stored)
+            case EventKind.UNIT_RECEIVED:
+                self._receive(conn, stored)
+            case EventKind.UNIT_MARKED_DAMAGED:
+                conn.execute(
+                    "UPDATE units SET status = ?, findings = ? WHERE unit_id = ?",
+                    (
+                        UnitStatus.QUARANTINED.value,
+                        json.dumps(payload["findings"]),
+                        payload["unit_id"],
+                    ),
+                )
+                self._hold(conn, "unit", payload["unit_id"], payload, stored)
+            case EventKind.ACTION_UNDONE:
+                self._undo(conn, payload)
+            case EventKind.RECEIPT_CLOSED:
+                conn.execute(
+                    "UPDATE receipts SET status = 'closed', closed_at = ?, summary = ?"
+                    " WHERE receipt_id = ?",
+                    (when, json.dumps(payload["summary"]), payload["receipt_id"]),
+                )
+                for shipment_id in payload["shipment_ids"]:
+                    conn.execute(
+                        "UPDATE shipments SET status = ? WHERE shipment_id = ?",
+                        (ShipmentStatus.RECEIVED.value, shipment_id),
+                    )
+                    conn.execute(
+                        "UPDATE units SET status = ? WHERE shipment_id = ? AND status = ?",
+                        (UnitStatus.MISSING.value, shipment_id, UnitStatus.EXPECTED.value),
+                    )
+            case _:
+                pass
+
+    def _import(
+        self, conn: sqlite3.Connection, manifest: Mapping[str, Any], unit_ids: list[str], seq: int
+    ) -> None:
+        shipment_id = manifest["shipment_id"]
+        conn.execute(
+            "INSERT INTO shipments (shipment_id, direction, bill_of_lading, asn, manifest,"
+            " status, imported_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                shipment_id,
+                manifest["direction"],
+                manifest.get("bill_of_lading"),
+                manifest.get("asn"),
+                json.dumps(manifest, sort_keys=True),
+                ShipmentStatus.EXPECTED.value,
+                seq,
+            ),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO shipment_orders (shipment_id, purchase_order) VALUES (?, ?)",
+            [(shipment_id, po) for po in manifest.get("purchase_orders", [])],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO seals (shipment_id, seal, expected, status) VALUES (?, ?, 1, ?)",
+            [(shipment_id, seal, SealStatus.PENDING.value) for seal in manifest.get("seals", [])],
+        )
+        conn.executemany(
+            "INSERT INTO units (unit_id, shipment_id, expected, status) VALUES (?, ?, 1, ?)",
+            [(uid, shipment_id, UnitStatus.EXPECTED.value) for uid in unit_ids],
+        )
+
+    def _join(self, conn: sqlite3.Connection, receipt_id: str, shipment_id: str) -> None:
+        conn.execute(
+            "UPDATE shipments SET status = ?, receipt_id = ? WHERE shipment_id = ?",
+            (ShipmentStatus.RECEIVING.value, receipt_id, shipment_id),
+        )
+
+    def _receive(self, conn: sqlite3.Connection, stored: StoredEvent) -> None:
+        payload = stored.event.payload
+        status = UnitStatus(payload["status"])
+        conn.execute(
+            "INSERT INTO units (unit_id, shipment_id, expected, status, receipt_id, received_seq,"
+            " received_at, received_by, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (unit_id) DO UPDATE SET status = excluded.status,"
+            " receipt_id = excluded.receipt_id, received_seq = excluded.received_seq,"
+            " received_at = excluded.received_at, received_by = excluded.received_by,"
+            " findings = excluded.findings",
+            (
+                payload["unit_id"],
+                payload["shipment_id"],
+                int(payload["expected"]),
+                status.value,
+                payload["receipt_id"],
+                stored.seq,
+                stored.event.recorded_at.isoformat(),
+                stored.event.operator_id,
+                json.dumps(payload["findings"]),
+            ),
+        )
+        if status is UnitStatus.QUARANTINED:
+            self._hold(conn, "unit", payload["unit_id"], payload, stored)
+        self._action(conn, stored, payload["unit_id"])
+
+    def _action(self, conn: sqlite3.Connection, stored: StoredEvent, subject: str) -> None:
+        conn.execute(
+            "INSERT INTO receipt_actions (seq, receipt_id, event_id, kind, subject)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                stored.seq,
+                stored.event.payload["receipt_id"],
+                stored.event.id,
+                stored.event.kind.value,
+                subject,
+            ),
+        )
+
+    def _hold(
+        self,
+        conn: sqlite3.Connection,
+        entity_kind: str,
+        entity_id: str,
+        payload: Mapping[str, Any],
+        stored: StoredEvent,
+    ) -> None:
+        row = conn.execute(
+            "SELECT findings FROM holds WHERE entity_kind = ? AND entity_id = ?",
+            (entity_kind, entity_id),
+        ).fetchone()
+        findings = (json.loads(row[0]) if row else []) + list(payload["findings"])
+        conn.execute(
+            "INSERT INTO holds (entity_kind, entity_id, shipment_id, findings, since, placed_by,"
+            " seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_kind, entity_id)"
+            " DO UPDATE SET findings = excluded.findings",
+            (
+                entity_kind,
+                entity_id,
+                payload.get("shipment_id"),
+                json.dumps(findings),
+                stored.event.recorded_at.isoformat(),
+                stored.event.operator_id,
+                stored.seq,
+            ),
+        )
+
+    def _undo(self, conn: sqlite3.Connection, payload: Mapping[str, Any]) -> None:
+        conn.execute(
+            "UPDATE receipt_actions SET undone = 1 WHERE event_id = ?", (payload["undone_event_id"],)
+        )
+        if payload["undone_kind"] == EventKind.UNIT_RECEIVED.value:
+            unit_id = payload["subject"]
+            if payload["expected"]:
+                conn.execute(
+                    "UPDATE units SET status = ?, receipt_id = NULL, received_seq = NULL,"
+                    " received_at = NULL, received_by = NULL, findings = '[]' WHERE unit_id = ?",
+                    (UnitStatus.EXPECTED.value, unit_id),
+                )
+            else:
+                conn.execute("DELETE FROM units WHERE unit_id = ?", (unit_id,))
+        else:
+            for shipment_id in payload["shipment_ids"]:
+                conn.execute(
+                    "UPDATE seals SET status = ?, checked_seq = NULL"
+                    " WHERE shipment_id = ? AND seal = ? AND expected = 1",
+                    (SealStatus.PENDING.value, shipment_id, payload["subject"]),
+                )
+                conn.execute(
+                    "DELETE FROM seals WHERE shipment_id = ? AND seal = ? AND expected = 0",
+                    (shipment_id, payload["subject"]),
+                )

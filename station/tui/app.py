@@ -1,0 +1,198 @@
+"""The station's Textual app: login, pick a shipment, receive it, close it.
+
+Scans arrive from the keyboard-wedge filter whatever widget has focus, or typed
+into the entry line. Each goes through the same `ScanRecorder` as headless mode:
+the verdict is shown only after its events are committed. The screen follows the
+workflow's state (nobody logged in / no receipt / receipt open), so a restart
+resumes exactly where the last session stopped.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+
+from drivers.wedge import GsMode, Terminator, WedgeProfile
+from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
+from station.bootstrap import Station
+from station.config import ScannerSettings
+from station.domain.codes import Command
+from station.domain.findings import Verdict
+from station.domain.printable import printable
+from station.domain.scan import Scan
+from station.ports import SealStatus, UnitStatus
+from station.tui.screens.summary import SummaryScreen
+from station.tui.widgets.banner import VerdictBanner
+from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
+from station.workflows.recorder import Recorded
+
+_ALERT_VERDICTS = (Verdict.QUARANTINE, Verdict.REJECT, Verdict.ERROR)
+
+
+def wedge_profile(settings: ScannerSettings) -> WedgeProfile:
+    """The driver's profile for the configured scanner."""
+    gs = settings.gs
+    if gs == "control":
+        mode, substitute = GsMode.CONTROL, "~"
+    elif gs == "alt029":
+        mode, substitute = GsMode.ALT029, "~"
+    else:
+        mode, substitute = GsMode.SUBSTITUTE, gs
+    return WedgeProfile(
+        terminator=Terminator(settings.terminator),
+        gs_mode=mode,
+        gs_substitute=substitute,
+        aim_prefix=settings.aim_prefix,
+        inter_key_timeout_ms=settings.inter_key_timeout_ms,
+        burst_gap_ms=settings.burst_gap_ms,
+        min_length=settings.min_length,
+    )
+
+
+class StationApp(App[None]):
+    """The receiving station."""
+
+    TITLE = "station"
+    CSS_PATH = "station.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "command('CLOSE')", "Close receipt"),
+        Binding("f3", "command('DAMAGED')", "Damaged"),
+        Binding("f4", "command('SEAL-DAMAGED')", "Seal damaged"),
+        Binding("f5", "command('UNDO')", "Undo"),
+        Binding("f9", "command('LOGOUT')", "Log out"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, station: Station, *, wedge: WedgeKeyFilter | None = None) -> None:
+        super().__init__()
+        self.station = station
+        self.wedge = wedge or WedgeKeyFilter(self, wedge_profile(station.config.scanner))
+        self.last: Recorded | None = None
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-line")
+        with ContentSwitcher(initial="login", id="panels"):
+            with Vertical(id="login"):
+                yield Static(
+                    Text(
+                        "Scan your badge to log in\n\n"
+                        "(or type the badge number below and press Enter)",
+                        justify="center",
+                    ),
+                    id="login-prompt",
+                )
+            with Vertical(id="shipments"):
+                yield Static("Scan the bill of lading, PO or shipment id, or pick one and press Enter",
+                             classes="hint")
+                yield ShipmentTable(id="shipment-table")
+            with Vertical(id="receiving"):
+                yield Static(id="receipt-summary")
+                yield UnitTable(id="unit-table")
+        yield VerdictBanner(id="banner")
+        yield Input(placeholder="Type a code and press Enter", id="entry")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.wedge.start()
+        self.query_one(VerdictBanner).show_text("Ready. Scan a badge to start.")
+        self.refresh_view()
+        self.query_one("#entry", Input).focus()
+
+    async def on_event(self, event: events.Event) -> None:
+        if await self.wedge.filter(event):
+            return
+        await super().on_event(event)
+
+    # -- input --------------------------------------------------------------
+
+    def on_scan_received(self, message: ScanReceived) -> None:
+        self.process(self.station.recorder.handle(message.scan))
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        text = message.value.strip()
+        message.input.value = ""
+        if text:
+            self.process(self.station.recorder.handle(Scan(text, device="keyboard")))
+
+    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+        if isinstance(message.data_table, ShipmentTable) and message.row_key.value:
+            self.process(self.station.recorder.select_shipment(message.row_key.value))
+
+    def action_command(self, name: str) -> None:
+        prefix = self.station.config.rules.command_prefix
+        command = Command(name)
+        self.process(self.station.recorder.handle(Scan(prefix + command.value, device="keyboard")))
+
+    def process(self, recorded: Recorded) -> None:
+        """Show a recorded verdict (its events are already committed) and follow the state."""
+        self.last = recorded
+        outcome = recorded.outcome
+        self.query_one(VerdictBanner).show_outcome(outcome, durable=recorded.durable)
+        if outcome.verdict in _ALERT_VERDICTS:
+            self.bell()
+        self.refresh_view()
+        if outcome.details and outcome.headline.startswith("Receipt closed"):
+            self.push_screen(SummaryScreen(outcome))
+
+    # -- state -> screen ----------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Show the panel that matches the workflow's state."""
+        workflow = self.station.workflow
+        switcher = self.query_one(ContentSwitcher)
+        operator = workflow.operator
+        receipt = workflow.receipt() if operator else None
+        status = f" {self.station.config.station_id} | "
+        status += operator.name if operator else "nobody logged in"
+        if receipt:
+            status += f" | receipt {receipt.receipt_id}: {', '.join(receipt.shipment_ids)}"
+        self.query_one("#status-line", Static).update(Text(status))
+        if operator is None:
+            switcher.current = "login"
+        elif receipt is None:
+            switcher.current = "shipments"
+            self.query_one(ShipmentTable).show(
+                [s for s in self.station.view.shipments() if s.manifest.direction.value == "inbound"]
+            )
+        else:
+            switcher.current = "receiving"
+            self._show_receipt(receipt.shipment_ids)
+
+    def _show_receipt(self, shipment_ids: tuple[str, ...]) -> None:
+        view = self.station.view
+        units = [u for sid in shipment_ids for u in view.units(sid)]
+        expected = [u for u in units if u.expected]
+        done = sum(1 for u in expected if u.status is not UnitStatus.EXPECTED)
+        held = sum(1 for u in units if u.status is UnitStatus.QUARANTINED)
+        seal_parts = []
+        for sid in shipment_ids:
+            for seal in view.seals(sid):
+                mark = {
+                    SealStatus.PENDING: "not scanned",
+                    SealStatus.VERIFIED: "OK",
+                    SealStatus.MISMATCH: "NOT ON DOCUMENTS",
+                    SealStatus.DAMAGED: "DAMAGED",
+                }[seal.status]
+                seal_parts.append(f"{printable(seal.seal, 20)} {mark}")
+        on_hold = [sid for sid in shipment_ids if view.is_held("shipment", sid)]
+        summary = Text()
+        summary.append(f"Received {done}/{len(expected)} expected units", style="bold")
+        summary.append(f"   on hold: {held}   unexpected: {sum(1 for u in units if not u.expected)}")
+        summary.append(f"\nSeals: {'; '.join(seal_parts) or 'none on the documents'}")
+        if on_hold:
+            summary.append(f"\nSHIPMENT ON HOLD: {', '.join(on_hold)}", style="bold yellow")
+        self.query_one("#receipt-summary", Static).update(summary)
+        notes = {
+            u.unit_id: "; ".join(f.code.value for f in view.unit_findings(u.unit_id))
+            for u in units
+            if u.status is UnitStatus.QUARANTINED
+        }
+        self.query_one(UnitTable).show(units, notes)

@@ -1,0 +1,641 @@
+"""The receiving dock: a state machine from scans to verdicts and events.
+
+One `handle` call per scan. It classifies the text, applies it to the open receipt
+(login, pick shipment, seals, units, commands) and returns an `Outcome` whose events
+the caller commits before showing the verdict. State lives in the projections
+(reached through `ReceivingView`), so a receipt interrupted by a crash or a logout
+resumes exactly where it stopped; only the logged-in operator is held in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from station.domain.classify import ClassifierRules, classify
+from station.domain.codes import (
+    BadgeCode,
+    Code,
+    Command,
+    CommandCode,
+    DocumentCode,
+    DocumentKind,
+    Gs1Code,
+    InvalidCode,
+    SealCode,
+    UnknownCode,
+)
+from station.domain.events import Event, EventKind
+from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
+from station.domain.manifest import Unit, item_key
+from station.domain.operators import Operator, Role, qualification
+from station.domain.printable import printable
+from station.domain.receiving_checks import (
+    MovingDataField,
+    check_label,
+    check_moving_data,
+    check_origin,
+    check_seal,
+    check_seals_at_close,
+    check_units_at_close,
+    duplicate_scan,
+    packaging_damaged,
+    seal_damaged,
+    unexpected_unit,
+    wrong_shipment,
+)
+from station.domain.risk import RiskPolicy
+from station.domain.scan import Scan
+from station.ports import (
+    Clock,
+    ReceiptRecord,
+    ReceivingView,
+    SealStatus,
+    ShipmentRecord,
+    ShipmentStatus,
+    UnitStatus,
+)
+from station.workflows.outcome import Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivingSettings:
+    """What the receiving workflow needs from the station's configuration."""
+
+    station_id: str
+    rules: ClassifierRules
+    required_fields: tuple[MovingDataField, ...]
+    risk: RiskPolicy
+    operators: tuple[Operator, ...]
+    required_training: str = "supply-chain-security"
+    role: Role = Role.RECEIVE
+
+
+class ReceivingWorkflow:
+    """Receiving at one station: login, shipment, seals, units, close."""
+
+    def __init__(self, settings: ReceivingSettings, view: ReceivingView, clock: Clock) -> None:
+        self.settings = settings
+        self.view = view
+        self.clock = clock
+        self.operator: Operator | None = None
+        self._badges = {op.badge: op for op in settings.operators}
+
+    # -- entry points -------------------------------------------------------
+
+    def handle(self, scan: Scan) -> Outcome:
+        """Decide what `scan` means here; never raises on bad input."""
+        code = classify(scan.text, self.settings.rules, scan.symbology)
+        return self._record(scan, code, self._dispatch(code))
+
+    def login(self, badge: str, device: str = "keyboard") -> Outcome:
+        """Log in by badge number typed or passed on the command line."""
+        scan = Scan(badge, device=device)
+        return self._record(scan, BadgeCode(badge, badge), self._dispatch(BadgeCode(badge, badge)))
+
+    def select_shipment(self, shipment_id: str, device: str = "keyboard") -> Outcome:
+        """Pick a shipment from a list or the command line, as if its id were scanned."""
+        code = DocumentCode(shipment_id, DocumentKind.SHIPMENT, shipment_id)
+        return self._record(Scan(shipment_id, device=device), code, self._dispatch(code))
+
+    def settle(self, outcome: Outcome) -> None:
+        """Apply the in-memory session change once `outcome.events` are committed."""
+        if outcome.logout:
+            self.operator = None
+        if outcome.login is not None:
+            self.operator = outcome.login
+
+    def receipt(self) -> ReceiptRecord | None:
+        """The receipt open at this station, if any."""
+        return self.view.open_receipt(self.settings.station_id)
+
+    # -- dispatch -----------------------------------------------------------
+
+    def _dispatch(self, code: Code) -> Outcome:
+        if isinstance(code, BadgeCode):
+            return self._badge(code)
+        if isinstance(code, InvalidCode | UnknownCode):
+            findings = code.findings or (
+                Finding(
+                    FindingCode.UNKNOWN_CODE,
+                    Severity.ERROR,
+                    f"{printable(code.text)!r} is not a code this station knows",
+                ),
+            )
+            return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
+        if self.operator is None:
+            return _refuse(
+                FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first"
+            )
+        if isinstance(code, CommandCode):
+            return self._command(code.command)
+        if isinstance(code, DocumentCode):
+            return self._document(code)
+        receipt = self.receipt()
+        if receipt is None:
+            return _refuse(
+                FindingCode.NO_ACTIVE_SHIPMENT,
+                "No shipment is being received: scan the bill of lading, PO or shipment id first",
+            )
+        if isinstance(code, SealCode):
+            return self._seal(receipt, code.number)
+        return self._gs1(receipt, code)
+
+    # -- login --------------------------------------------------------------
+
+    def _badge(self, code: BadgeCode) -> Outcome:
+        operator = self._badges.get(code.badge)
+        if operator is None:
+            return _refuse(
+                FindingCode.UNKNOWN_OPERATOR,
+                f"Badge {printable(code.badge)!r} is not on this station's roster",
+            )
+        if self.operator is not None and self.operator.id == operator.id:
+            return Outcome(Verdict.INFO, f"{operator.name} is already logged in")
+        check = qualification(
+            operator, self.settings.role, self.settings.required_training, self._today()
+        )
+        if not check.ok:
+            finding = Finding(FindingCode.NOT_QUALIFIED, Severity.REFUSAL, f"Login refused: {check.reason}")
+            refused = self._event(
+                EventKind.OPERATOR_REFUSED,
+                {"operator_id": operator.id, "reason": check.reason},
+                operator_id=operator.id,
+            )
+            return Outcome(Verdict.REJECT, finding.message, findings=(finding,), events=(refused,))
+        events = []
+        if self.operator is not None:
+            events.append(self._event(EventKind.OPERATOR_LOGGED_OUT, {"reason": "badge change"}))
+        events.append(
+            self._event(
+                EventKind.OPERATOR_LOGGED_IN,
+                {"operator_id": operator.id, "name": operator.name, "role": self.settings.role.value},
+                operator_id=operator.id,
+            )
+        )
+        receipt = self.receipt()
+        resume = f"; resuming receipt of {', '.join(receipt.shipment_ids)}" if receipt else ""
+        return Outcome(
+            Verdict.INFO,
+            f"Logged in: {operator.name}{resume}",
+            events=tuple(events),
+            login=operator,
+        )
+
+    # -- commands -----------------------------------------------------------
+
+    def _command(self, command: Command) -> Outcome:
+        if command is Command.LOGOUT:
+            assert self.operator is not None
+            name = self.operator.name
+            return Outcome(
+                Verdict.INFO,
+                f"Logged out: {name}; the open receipt stays open",
+                events=(self._event(EventKind.OPERATOR_LOGGED_OUT, {"reason": "command"}),),
+                logout=True,
+            )
+        receipt = self.receipt()
+        if receipt is None:
+            return _refuse(
+                FindingCode.NO_ACTIVE_SHIPMENT,
+                f"#{command.value} needs an open receipt: scan a shipment document first",
+            )
+        match command:
+            case Command.CLOSE:
+                return self._close(receipt)
+            case Command.DAMAGED:
+                return self._damaged(receipt)
+            case Command.SEAL_DAMAGED:
+                return self._seal_damaged(receipt)
+            case Command.UNDO:
+                return self._undo(receipt)
+        raise AssertionError(command)  # pragma: no cover - Command is closed
+
+    # -- shipment documents -------------------------------------------------
+
+    def _document(self, code: DocumentCode) -> Outcome:
+        found = self.view.find_shipments(code.kind, code.number)
+        inbound = [s for s in found if s.manifest.direction.value == "inbound"]
+        label = f"{code.kind.value.replace('_', ' ')} {printable(code.number)!r}"
+        if not inbound:
+            return _refuse(FindingCode.UNKNOWN_SHIPMENT, f"No inbound shipment has {label}")
+        if len(inbound) > 1:
+            ids = ", ".join(s.shipment_id for s in inbound)
+            return _refuse(
+                FindingCode.UNKNOWN_SHIPMENT,
+                f"{label} matches several shipments ({ids}): scan the bill of lading or shipment id",
+            )
+        shipment = inbound[0]
+        receipt = self.receipt()
+        if shipment.status is ShipmentStatus.RECEIVED:
+            return _refuse(
+                FindingCode.NOT_APPLICABLE, f"Shipment {shipment.shipment_id} was already received"
+            )
+        if receipt is not None and shipment.shipment_id in receipt.shipment_ids:
+            return Outcome(
+                Verdict.INFO,
+                f"Shipment {shipment.shipment_id} is already in this receipt",
+                shipment=shipment.shipment_id,
+            )
+        if shipment.receipt_id is not None and (receipt is None or shipment.receipt_id != receipt.receipt_id):
+            return _refuse(
+                FindingCode.NOT_APPLICABLE,
+                f"Shipment {shipment.shipment_id} is being received in receipt {shipment.receipt_id} "
+                "at another station",
+            )
+        summary = _shipment_summary(shipment)
+        if receipt is None:
+            receipt_id = f"R-{self.clock.now():%Y%m%d}-{uuid.uuid4().hex[:8]}"
+            event = self._event(
+                EventKind.RECEIPT_OPENED,
+                {"receipt_id": receipt_id, "shipment_id": shipment.shipment_id},
+            )
+            return Outcome(
+                Verdict.INFO,
+                f"Receiving {shipment.shipment_id}: {summary}",
+                events=(event,),
+                shipment=shipment.shipment_id,
+            )
+        event = self._event(
+            EventKind.RECEIPT_SHIPMENT_ADDED,
+            {"receipt_id": receipt.receipt_id, "shipment_id": shipment.shipment_id},
+        )
+        return Outcome(
+            Verdict.INFO,
+            f"Added {shipment.shipment_id} to this receipt (same trailer): {summary}",
+            events=(event,),
+            shipment=shipment.shipment_id,
+        )
+
+    # -- seals --------------------------------------------------------------
+
+    def _seal(self, receipt: ReceiptRecord, seal: str) -> Outcome:
+        owners = []
+        unverified = []
+        for shipment_id in receipt.shipment_ids:
+            seals = self.view.seals(shipment_id)
+            if any(s.seal == seal and s.expected for s in seals):
+                owners.append(shipment_id)
+            if any(s.expected and s.status is not SealStatus.VERIFIED for s in seals):
+                unverified.append(shipment_id)
+        if owners:
+            already = all(
+                any(s.seal == seal and s.status is SealStatus.VERIFIED for s in self.view.seals(sid))
+                for sid in owners
+            )
+            if already:
+                return Outcome(Verdict.INFO, f"Seal {seal} was already verified", shipment=owners[0])
+            event = self._event(
+                EventKind.SEAL_CHECKED,
+                {"receipt_id": receipt.receipt_id, "shipment_ids": owners, "seal": seal,
+                 "status": SealStatus.VERIFIED.value},
+            )
+            return Outcome(
+                Verdict.ACCEPT, f"Seal {seal} matches the documents", events=(event,), shipment=owners[0]
+            )
+        expected = [
+            s.seal for sid in receipt.shipment_ids for s in self.view.seals(sid) if s.expected
+        ]
+        finding = check_seal(seal, expected)
+        assert finding is not None
+        held = unverified or list(receipt.shipment_ids)
+        events = [
+            self._event(
+                EventKind.SEAL_CHECKED,
+                {"receipt_id": receipt.receipt_id, "shipment_ids": held, "seal": seal,
+                 "status": SealStatus.MISMATCH.value},
+            )
+        ]
+        events.extend(self._hold_shipment(sid, finding) for sid in held)
+        return Outcome(
+            Verdict.QUARANTINE, finding.message, findings=(finding,), events=tuple(events), shipment=held[0]
+        )
+
+    def _seal_damaged(self, receipt: ReceiptRecord) -> Outcome:
+        action = self.view.last_action(receipt.receipt_id, [EventKind.SEAL_CHECKED.value])
+        if action is None:
+            return _refuse(
+                FindingCode.NOT_APPLICABLE, "Scan the seal first, then #SEAL-DAMAGED"
+            )
+        seal = action.subject
+        shipment_ids = [
+            sid for sid in receipt.shipment_ids if any(s.seal == seal for s in self.view.seals(sid))
+        ]
+        finding = seal_damaged(seal)
+        events = [
+            self._event(
+                EventKind.SEAL_CHECKED,
+                {"receipt_id": receipt.receipt_id, "shipment_ids": shipment_ids, "seal": seal,
+                 "status": SealStatus.DAMAGED.value},
+            )
+        ]
+        events.extend(self._hold_shipment(sid, finding) for sid in shipment_ids)
+        return Outcome(
+            Verdict.QUARANTINE,
+            finding.message,
+            findings=(finding,),
+            events=tuple(events),
+            shipment=shipment_ids[0] if shipment_ids else None,
+        )
+
+    # -- units --------------------------------------------------------------
+
+    def _gs1(self, receipt: ReceiptRecord, code: Gs1Code) -> Outcome:
+        unit_id = code.sscc or (
+            item_key(code.gtin, lot=code.lot, serial=code.serial) if code.gtin else None
+        )
+        if unit_id is None:
+            return _refuse(
+                FindingCode.NOT_APPLICABLE,
+                "This label identifies a product, not a unit: scan the pallet's SSCC label "
+                "(or a label with GTIN and lot or serial)",
+            )
+        record = self.view.unit(unit_id)
+        active = receipt.shipment_ids
+        if record is None:
+            finding = unexpected_unit(unit_id, active)
+            return self._receive(receipt, unit_id, active[0], False, [finding])
+        if record.status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED):
+            finding = duplicate_scan(unit_id, record.received_at)
+            return Outcome(
+                Verdict.INFO, finding.message, findings=(finding,), unit=unit_id,
+                shipment=record.shipment_id,
+            )
+        if record.shipment_id not in active:
+            finding = wrong_shipment(unit_id, record.shipment_id, active)
+            return self._receive(receipt, unit_id, record.shipment_id, record.expected, [finding])
+        shipment = self.view.shipment(record.shipment_id)
+        assert shipment is not None
+        unit = _unit_of(shipment, unit_id)
+        findings: list[Finding] = []
+        if unit is not None:
+            findings.extend(check_label(code, unit))
+            missing = check_moving_data(unit, self.settings.required_fields)
+            if missing is not None:
+                findings.append(missing)
+            findings.extend(check_origin(unit, self.settings.risk))
+        if shipment.held:
+            findings.append(
+                Finding(
+                    FindingCode.SEAL_MISMATCH,
+                    Severity.NONCONFORMITY,
+                    f"Shipment {shipment.shipment_id} is on hold (seal problem): "
+                    "put this unit in the quarantine area",
+                )
+            )
+        return self._receive(receipt, unit_id, record.shipment_id, True, findings)
+
+    def _receive(
+        self,
+        receipt: ReceiptRecord,
+        unit_id: str,
+        shipment_id: str,
+        expected: bool,
+        findings: list[Finding],
+    ) -> Outcome:
+        verdict = verdict_for(findings)
+        status = UnitStatus.QUARANTINED if verdict is Verdict.QUARANTINE else UnitStatus.ACCEPTED
+        event = self._event(
+            EventKind.UNIT_RECEIVED,
+            {
+                "receipt_id": receipt.receipt_id,
+                "unit_id": unit_id,
+                "shipment_id": shipment_id,
+                "expected": expected,
+                "status": status.value,
+                "findings": [f.as_dict() for f in findings],
+            },
+        )
+        progress = self._progress(shipment_id)
+        if status is UnitStatus.ACCEPTED:
+            headline = f"Accepted {unit_id} ({shipment_id} {progress})"
+        else:
+            headline = f"QUARANTINE {unit_id}: {findings[0].message}"
+        return Outcome(
+            verdict,
+            headline,
+            findings=tuple(findings),
+            events=(event,),
+            unit=unit_id,
+            shipment=shipment_id,
+        )
+
+    def _damaged(self, receipt: ReceiptRecord) -> Outcome:
+        action = self.view.last_action(receipt.receipt_id, [EventKind.UNIT_RECEIVED.value])
+        if action is None:
+            return _refuse(FindingCode.NOT_APPLICABLE, "Scan the unit first, then #DAMAGED")
+        record = self.view.unit(action.subject)
+        assert record is not None
+        finding = packaging_damaged(action.subject)
+        event = self._event(
+            EventKind.UNIT_MARKED_DAMAGED,
+            {
+                "receipt_id": receipt.receipt_id,
+                "unit_id": action.subject,
+                "shipment_id": record.shipment_id,
+                "findings": [finding.as_dict()],
+            },
+        )
+        return Outcome(
+            Verdict.QUARANTINE,
+            finding.message,
+            findings=(finding,),
+            events=(event,),
+            unit=action.subject,
+            shipment=record.shipment_id,
+        )
+
+    def _undo(self, receipt: ReceiptRecord) -> Outcome:
+        action = self.view.last_action(
+            receipt.receipt_id, [EventKind.UNIT_RECEIVED.value, EventKind.SEAL_CHECKED.value]
+        )
+        if action is None:
+            return _refuse(FindingCode.NOTHING_TO_UNDO, "Nothing to undo in this receipt")
+        payload: dict[str, Any] = {
+            "receipt_id": receipt.receipt_id,
+            "undone_event_id": action.event_id,
+            "undone_kind": action.kind,
+            "subject": action.subject,
+        }
+        if action.kind == EventKind.UNIT_RECEIVED.value:
+            record = self.view.unit(action.subject)
+            assert record is not None
+            if record.status is not UnitStatus.ACCEPTED:
+                return _refuse(
+                    FindingCode.NOTHING_TO_UNDO,
+                    f"{action.subject} is on hold; only a supervisor can lift a hold",
+                )
+            payload["expected"] = record.expected
+            what = f"receipt of {action.subject}"
+        else:
+            shipment_ids = [
+                sid
+                for sid in receipt.shipment_ids
+                if any(
+                    s.seal == action.subject and s.status is SealStatus.VERIFIED
+                    for s in self.view.seals(sid)
+                )
+            ]
+            if not shipment_ids:
+                return _refuse(
+                    FindingCode.NOTHING_TO_UNDO,
+                    f"Seal {action.subject} put the shipment on hold; only a supervisor can lift it",
+                )
+            payload["shipment_ids"] = shipment_ids
+            what = f"check of seal {action.subject}"
+        event = self._event(EventKind.ACTION_UNDONE, payload)
+        return Outcome(Verdict.INFO, f"Undone: {what}", events=(event,), unit=action.subject)
+
+    # -- close --------------------------------------------------------------
+
+    def _close(self, receipt: ReceiptRecord) -> Outcome:
+        findings: list[Finding] = []
+        events: list[Event] = []
+        summary: dict[str, Any] = {}
+        details: list[str] = []
+        for shipment_id in receipt.shipment_ids:
+            units = self.view.units(shipment_id)
+            seals = self.view.seals(shipment_id)
+            missing_units = [u.unit_id for u in units if u.expected and u.status is UnitStatus.EXPECTED]
+            counts = {
+                status.value: sum(1 for u in units if u.status is status)
+                for status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED)
+            }
+            expected_count = sum(1 for u in units if u.expected)
+            shipment_findings = [
+                f
+                for f in (
+                    check_seals_at_close(
+                        shipment_id,
+                        [s.seal for s in seals if s.expected],
+                        [s.seal for s in seals if s.status is not SealStatus.PENDING],
+                    ),
+                    check_units_at_close(shipment_id, missing_units),
+                )
+                if f is not None
+            ]
+            findings.extend(shipment_findings)
+            events.extend(self._hold_shipment(shipment_id, f) for f in shipment_findings)
+            summary[shipment_id] = {
+                "expected": expected_count,
+                "accepted": counts["accepted"],
+                "quarantined": counts["quarantined"],
+                "missing": len(missing_units),
+                "findings": [f.code.value for f in shipment_findings],
+            }
+            details.append(
+                f"{shipment_id}: {counts['accepted']} accepted, {counts['quarantined']} on hold, "
+                f"{len(missing_units)} missing of {expected_count} expected"
+            )
+        events.append(
+            self._event(
+                EventKind.RECEIPT_CLOSED,
+                {
+                    "receipt_id": receipt.receipt_id,
+                    "shipment_ids": list(receipt.shipment_ids),
+                    "summary": summary,
+                    "findings": [f.as_dict() for f in findings],
+                },
+            )
+        )
+        verdict = verdict_for(findings)
+        shipments = ", ".join(receipt.shipment_ids)
+        headline = (
+            f"Receipt closed: {shipments}, all conform"
+            if verdict is Verdict.ACCEPT
+            else f"Receipt closed with holds: {findings[0].message}"
+        )
+        return Outcome(
+            verdict,
+            headline,
+            findings=tuple(findings),
+            events=tuple(events),
+            shipment=receipt.shipment_ids[0],
+            details=tuple(details),
+        )
+
+    # -- helpers ------------------------------------------------------------
+
+    def _hold_shipment(self, shipment_id: str, finding: Finding) -> Event:
+        return self._event(
+            EventKind.SHIPMENT_HELD,
+            {"shipment_id": shipment_id, "findings": [finding.as_dict()]},
+        )
+
+    def _progress(self, shipment_id: str) -> str:
+        units = self.view.units(shipment_id)
+        expected = sum(1 for u in units if u.expected)
+        # The unit being received now is not in the projection yet.
+        done = sum(1 for u in units if u.expected and u.status is not UnitStatus.EXPECTED) + 1
+        return f"{min(done, expected)}/{expected}"
+
+    def _record(self, scan: Scan, code: Code, outcome: Outcome) -> Outcome:
+        """Prefix the outcome's events with the scan itself: every scan is evidence."""
+        display = printable(scan.text)
+        receipt = self.receipt() if self.operator is not None else None
+        recorded = self._event(
+            EventKind.SCAN_RECORDED,
+            {
+                "input": scan.text,
+                "symbology": scan.symbology,
+                "device": scan.device,
+                "code_kind": type(code).__name__,
+                "verdict": outcome.verdict.value,
+                "headline": outcome.headline,
+                "findings": [f.as_dict() for f in outcome.findings],
+                "unit": outcome.unit,
+                "shipment": outcome.shipment,
+                "receipt_id": receipt.receipt_id if receipt else None,
+            },
+            operator_id=outcome.login.id if outcome.login else None,
+        )
+        return Outcome(
+            verdict=outcome.verdict,
+            headline=outcome.headline,
+            findings=outcome.findings,
+            events=(recorded, *outcome.events),
+            input_display=display,
+            unit=outcome.unit,
+            shipment=outcome.shipment,
+            login=outcome.login,
+            logout=outcome.logout,
+            details=outcome.details,
+        )
+
+    def _event(
+        self, kind: EventKind, payload: Mapping[str, Any], *, operator_id: str | None = None
+    ) -> Event:
+        return Event.new(
+            kind,
+            station_id=self.settings.station_id,
+            operator_id=operator_id or (self.operator.id if self.operator else None),
+            recorded_at=self.clock.now(),
+            payload=payload,
+        )
+
+    def _today(self) -> dt.date:
+        return self.clock.now().date()
+
+
+def _refuse(code: FindingCode, message: str) -> Outcome:
+    finding = Finding(code, Severity.REFUSAL, message)
+    return Outcome(Verdict.REJECT, message, findings=(finding,))
+
+
+def _unit_of(shipment: ShipmentRecord, unit_id: str) -> Unit | None:
+    for unit in shipment.manifest.units:
+        if unit.unit_id == unit_id:
+            return unit
+    return None
+
+
+def _shipment_summary(shipment: ShipmentRecord) -> str:
+    manifest = shipment.manifest
+    seals = ", ".join(manifest.seals) or "none"
+    return f"{len(manifest.units)} units expected, seals {seals}"
+
+
+__all__: Sequence[str] = ("ReceivingSettings", "ReceivingWorkflow")
