@@ -44,7 +44,7 @@ def result_text(text: str, recorded: Recorded) -> str:
     """The readable line written for one scan."""
     outcome = recorded.outcome
     line = f"{outcome.verdict.value.upper():<10} {printable(text, 60)}  {outcome.headline}"
-    extra = [f.message for f in outcome.findings if f.message != outcome.headline]
+    extra = [f.message for f in outcome.findings if f.message not in outcome.headline]
     return line + "".join(f"\n           - {m}" for m in extra)
 
 

@@ -11,7 +11,7 @@ in this order:
 3. Explicit GS1 forms: a GS1 Digital Link URI (http/https with a primary key
    such as ``/01/...`` in its path, any host), the bracketed form
    ``(01)...(10)...``, or text containing GS. Each must be valid, else
-   `InvalidCode`.
+   `InvalidCode`. (Text whose GS came from a substitute: see below.)
 4. A station command, ``<prefix><COMMAND>``; the prefix with anything else is
    an `UnknownCode` naming the commands.
 5. The site's configured patterns, first match wins: seals, badges, documents.
@@ -24,11 +24,14 @@ in this order:
 8. Anything else: `UnknownCode`.
 
 GS substitutes (``~``, ``Alt029``, ...) stand for GS only where GS can mean
-something: in GS1 element strings. Commands, patterns, bracketed data and
-Digital Link URIs are matched against the text as scanned, substitutes intact,
-so a site pattern is written against what the scanner sends. The `text` of
-every result is the evidence form: trailing CR/LF removed and every substitute
-replaced by GS.
+something: in GS1 element strings. A real GS makes a scan GS1 (step 3); a
+substitute does so only when the substituted text parses as GS1, since ``~``
+may as well be part of a seal number. Commands, patterns, bracketed data and
+Digital Link URIs are matched against the text as scanned, substitutes
+intact, so a site pattern is written against what the scanner sends. The
+`text` of every result is the evidence form: trailing CR/LF removed and every
+substitute replaced by GS (so a seal ``AB~12`` under substitute ``~`` has
+number ``AB~12`` and text ``AB<GS>12``).
 
 GS1 data is parsed with biip, plus the checks biip leaves out: check digits of
 every GS1 key (biip only reports GTIN, SSCC and GLN ones as data), calendar
@@ -206,8 +209,12 @@ def _classify(text: str, rules: ClassifierRules, symbology: str | None) -> Code:
         return digital_link
     if _BRACKETED_START.match(body):
         return _bracketed(body, evidence, sym)
-    if GS in gs_body:
+    if GS in body:
         return _element_string(gs_body, evidence, sym, Gs1Form.ELEMENT_STRING)
+    if GS in gs_body:
+        substituted = _substituted_element_string(gs_body, evidence, sym)
+        if substituted is not None:
+            return substituted
 
     command = _command(body, evidence, rules.command_prefix)
     if command is not None:
@@ -218,11 +225,8 @@ def _classify(text: str, rules: ClassifierRules, symbology: str | None) -> Code:
         if matched is not None:
             return _pattern_code(pattern.kind, matched, body, evidence)
 
-    if _ASCII_DIGITS.fullmatch(body):
-        if len(body) in (8, 12, 13, 14):
-            return _bare_key(body, evidence, sym, "01", body.zfill(14), Gs1Form.BARE_GTIN)
-        if len(body) == 18:
-            return _bare_key(body, evidence, sym, "00", body, Gs1Form.BARE_SSCC)
+    if len(body) in (8, 12, 13, 14, 18) and _ASCII_DIGITS.fullmatch(body):
+        return _bare_key(body, evidence, sym)
 
     if body[:2].isascii() and body[:2].isdigit():
         implicit = _implicit_element_string(body, evidence, sym)
@@ -263,14 +267,16 @@ def _pattern_code(kind: PatternKind, matched: re.Match[str], body: str, evidence
     return DocumentCode(text=evidence, kind=_DOCUMENT_KINDS[kind], number=number)
 
 
-def _bare_key(
-    digits: str, evidence: str, sym: str | None, ai: str, value: str, form: Gs1Form
-) -> Code:
-    name = "GTIN" if ai == "01" else "SSCC"
-    finding = _check_digit_finding(name, digits)
+def _bare_key(digits: str, evidence: str, sym: str | None) -> Code:
+    """A GTIN-8/12/13/14 (stored as GTIN-14 in AI 01) or an 18-digit SSCC (AI 00)."""
+    sscc = len(digits) == 18
+    finding = _check_digit_finding("SSCC" if sscc else "GTIN", digits)
     if finding is not None:
         return InvalidCode(text=evidence, findings=(finding,))
-    return Gs1Code(text=evidence, form=form, ais=((ai, value),), symbology=sym)
+    if sscc:
+        return Gs1Code(text=evidence, form=Gs1Form.BARE_SSCC, ais=(("00", digits),), symbology=sym)
+    ais = (("01", digits.zfill(14)),)
+    return Gs1Code(text=evidence, form=Gs1Form.BARE_GTIN, ais=ais, symbology=sym)
 
 
 # ---------------------------------------------------------------------------
@@ -318,6 +324,16 @@ def _implicit_element_string(body: str, evidence: str, sym: str | None) -> Code 
     return _gs1_result(elements, evidence, sym, Gs1Form.ELEMENT_STRING)
 
 
+def _substituted_element_string(gs_body: str, evidence: str, sym: str | None) -> Code | None:
+    # A substitute is ordinary text that may also occur in a seal or document
+    # number: it only makes the scan GS1 when the result parses as GS1.
+    try:
+        elements = _parse_element_string(gs_body)
+    except _Gs1Error:
+        return None
+    return _gs1_result(elements, evidence, sym, Gs1Form.ELEMENT_STRING)
+
+
 def _parse_element_string(content: str) -> list[_Element]:
     elements: list[_Element] = []
     length = len(content)
@@ -337,11 +353,17 @@ def _parse_element_string(content: str) -> list[_Element]:
                 f"in {quoted(content)}: no AI starts {quoted(rest[:4])}."
             )
             raise _Gs1Error(message) from None
+        candidate = rest[len(ai.ai) :].split(GS, 1)[0]
         try:
             parsed = GS1ElementString.extract(rest, config=_BIIP_CONFIG)
         except ParseError:
-            candidate = rest[len(ai.ai) :].split(GS, 1)[0]
             raise _Gs1Error(_format_message(ai, candidate, position)) from None
+        if ai.separator_required and parsed.value != candidate:
+            # Only predefined-length AIs may run into the next AI; any other
+            # value ends at GS or at the end of the data. biip would instead
+            # start a new AI wherever its pattern stops matching, turning
+            # "7007" + "211225" + "211" into a harvest date and serial "1".
+            raise _Gs1Error(_format_message(ai, candidate, position))
         elements.append(_Element(ai=ai, value=parsed.value, parsed=parsed, position=position))
         position += len(ai.ai) + len(parsed.value)
         while position < length and content[position] == GS:
@@ -358,7 +380,9 @@ def _format_message(ai: GS1ApplicationIdentifier, value: str, position: int | No
     date_format = _DATE_FORMATS.get(ai.ai)
     if date_format is not None:
         try:
-            _parse_dates(ai.ai, value[: date_format.max_length])
+            _parse_dates(ai.ai, value)
+        except _NotADateError:
+            pass
         except ValueError as exc:
             return f"Invalid date for AI ({ai.ai}){where}: {quoted(value, 40)} {exc}."
     shown = quoted(value, 40) if value else "nothing"
@@ -408,6 +432,14 @@ def _element_finding(element: _Element) -> Finding | None:
             finding = _check_digit_finding(name, key)
             if finding is not None:
                 return finding
+    if element.ai.ai in ("8006", "8026"):
+        piece, total = int(element.value[14:16]), int(element.value[16:18])
+        if not 0 < piece <= total:
+            message = (
+                f"Invalid ITIP piece for AI ({element.ai.ai}){_where(element.position)}: "
+                f"piece {piece} of {total}."
+            )
+            return _error(FindingCode.INVALID_CODE, message)
     parsed = element.parsed
     for error in (parsed.gtin_error, parsed.sscc_error, parsed.gln_error):
         if error is not None:
@@ -445,10 +477,16 @@ def _gs1_check_digit(payload: str) -> int:
 
 
 def _check_digit_finding(name: str, key: str) -> Finding | None:
+    """INVALID_CHECK_DIGIT, or INVALID_CODE for an all-zero key, or None when `key` is fine."""
     expected = _gs1_check_digit(key[:-1])
     found = int(key[-1])
     if expected == found:
-        return None
+        if key.strip("0"):
+            return None
+        # All zeros passes the check digit but identifies nothing: it is what
+        # a label template prints when its data is missing.
+        message = f"Invalid {name} {quoted(key)}: all zeros identifies nothing."
+        return _error(FindingCode.INVALID_CODE, message)
     return Finding(
         code=FindingCode.INVALID_CHECK_DIGIT,
         severity=Severity.ERROR,
@@ -487,6 +525,10 @@ _DATE_FORMATS: dict[str, _DateFormat] = {
 }
 
 
+class _NotADateError(ValueError):
+    """The digits do not even have the shape of a date: a format error, not a date error."""
+
+
 def _parse_dates(ai: str, value: str) -> dt.date:
     """The (first) date in `value` for `ai`; ValueError says what is wrong."""
     spec = _DATE_FORMATS[ai]
@@ -503,7 +545,7 @@ def _parse_dates(ai: str, value: str) -> dt.date:
 def _parse_date(digits: str, year_digits: int, day_zero: bool) -> dt.date:
     if len(digits) != year_digits + 4 or not digits.isascii() or not digits.isdigit():
         msg = "is not a date"
-        raise ValueError(msg)
+        raise _NotADateError(msg)
     year = int(digits[:year_digits])
     month = int(digits[year_digits : year_digits + 2])
     day = int(digits[year_digits + 2 :])
@@ -613,6 +655,13 @@ def _ai_matches(pattern: str, ai: str) -> bool:
     return len(pattern) == len(ai) and all(p in ("n", a) for p, a in zip(pattern, ai, strict=True))
 
 
+def _excludes(ai: str, other: str) -> bool:
+    return any(
+        _ai_matches(pattern, ai) and any(_ai_matches(ex, other) for ex in excluded)
+        for pattern, excluded in _EXCLUSIVE
+    )
+
+
 def _association_findings(elements: Sequence[_Element]) -> list[Finding]:
     findings: list[Finding] = []
     first: dict[str, _Element] = {}
@@ -625,19 +674,11 @@ def _association_findings(elements: Sequence[_Element]) -> list[Finding]:
             )
             findings.append(_error(FindingCode.INVALID_CODE, message))
     present = list(first)
-    reported: set[frozenset[str]] = set()
-    for ai in present:
-        for pattern, excluded in _EXCLUSIVE:
-            if not _ai_matches(pattern, ai):
-                continue
-            for other in present:
-                pair = frozenset((ai, other))
-                if other == ai or pair in reported:
-                    continue
-                if any(_ai_matches(ex, other) for ex in excluded):
-                    reported.add(pair)
-                    message = f"AIs ({ai}) and ({other}) must not appear together."
-                    findings.append(_error(FindingCode.INVALID_CODE, message))
+    for index, ai in enumerate(present):
+        for other in present[index + 1 :]:
+            if _excludes(ai, other) or _excludes(other, ai):
+                message = f"AIs ({ai}) and ({other}) must not appear together."
+                findings.append(_error(FindingCode.INVALID_CODE, message))
     if "8030" in first:
         if not any(all(ai in first for ai in group) for group in _DIGSIG_KEYS):
             keys = ", ".join("+".join(f"({ai})" for ai in group) for group in _DIGSIG_KEYS)

@@ -1165,7 +1165,9 @@ def _json_syntax_message(err: json.JSONDecodeError) -> str:
     elif err.msg.startswith("Unterminated string"):
         expected = "a closing quote"
     else:
-        return f"Invalid JSON: {err.msg[0].lower()}{err.msg[1:]}, found {shown}."
+        # e.g. "Invalid control character at": json's wording, minus the dangling "at".
+        what = err.msg.removesuffix(" at")
+        return f"Invalid JSON: {what[0].lower()}{what[1:]}, found {shown}."
     return f"Invalid JSON: expected {expected}, found {shown}."
 
 

@@ -109,6 +109,12 @@ class SqliteReceivingView:
         ).fetchone()
         return self.receipt(row[0]) if row else None
 
+    def receipt_count(self, station_id: str) -> int:
+        (count,) = self._conn.execute(
+            "SELECT count(*) FROM receipts WHERE station_id = ?", (station_id,)
+        ).fetchone()
+        return int(count)
+
     def receipt(self, receipt_id: str) -> ReceiptRecord | None:
         """One receipt with its shipments."""
         row = self._conn.execute(

@@ -10,7 +10,6 @@ resumes exactly where it stopped; only the logged-in operator is held in memory.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -248,7 +247,8 @@ class ReceivingWorkflow:
             )
         summary = _shipment_summary(shipment)
         if receipt is None:
-            receipt_id = f"R-{self.clock.now():%Y%m%d}-{uuid.uuid4().hex[:8]}"
+            number = self.view.receipt_count(self.settings.station_id) + 1
+            receipt_id = f"R-{self.settings.station_id}-{number:05d}"
             event = self._event(
                 EventKind.RECEIPT_OPENED,
                 {"receipt_id": receipt_id, "shipment_id": shipment.shipment_id},
@@ -413,7 +413,7 @@ class ReceivingWorkflow:
         if status is UnitStatus.ACCEPTED:
             headline = f"Accepted {unit_id} ({shipment_id} {progress})"
         else:
-            headline = f"QUARANTINE {unit_id}: {findings[0].message}"
+            headline = f"Hold {unit_id} ({shipment_id}): {findings[0].message}"
         return Outcome(
             verdict,
             headline,
@@ -542,11 +542,14 @@ class ReceivingWorkflow:
             )
         )
         verdict = verdict_for(findings)
-        shipments = ", ".join(receipt.shipment_ids)
+        totals = {
+            key: sum(s[key] for s in summary.values())
+            for key in ("expected", "accepted", "quarantined", "missing")
+        }
         headline = (
-            f"Receipt closed: {shipments}, all conform"
-            if verdict is Verdict.ACCEPT
-            else f"Receipt closed with holds: {findings[0].message}"
+            f"Receipt closed: {', '.join(receipt.shipment_ids)}: {totals['accepted']} accepted, "
+            f"{totals['quarantined']} on hold, {totals['missing']} missing "
+            f"of {totals['expected']} expected"
         )
         return Outcome(
             verdict,

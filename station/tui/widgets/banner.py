@@ -45,7 +45,7 @@ class VerdictBanner(Static):
             text.append(f"  {outcome.input_display}", style="bold")
         text.append("\n")
         text.append(outcome.headline)
-        lines = [f.message for f in outcome.findings if f.message != outcome.headline]
+        lines = [f.message for f in outcome.findings if f.message not in outcome.headline]
         lines.extend(outcome.details)
         for line in lines[:2]:
             text.append(f"\n- {line}")
