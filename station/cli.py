@@ -30,8 +30,16 @@ EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; its help is the CLI reference."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, help="station config TOML (default: $STATION_CONFIG or the bundled example)")
-    common.add_argument("--data-dir", type=Path, help="data directory (default: $STATION_DATA_DIR or ~/.local/share/station)")
+    common.add_argument(
+        "--config",
+        type=Path,
+        help="station config TOML (default: $STATION_CONFIG or the bundled example)",
+    )
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        help="data directory (default: $STATION_DATA_DIR or ~/.local/share/station)",
+    )
     parser = argparse.ArgumentParser(
         prog="station",
         description="Barcode scanning station for traceable receiving docks.",
@@ -39,14 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"station {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", parents=[common], help="fresh data dir with demo shipments, then the TUI")
-    demo.add_argument("--no-tui", action="store_true", help="prepare the demo data and print its directory")
+    demo = sub.add_parser(
+        "demo", parents=[common], help="fresh data dir with demo shipments, then the TUI"
+    )
+    demo.add_argument(
+        "--no-tui", action="store_true", help="prepare the demo data and print its directory"
+    )
     sub.add_parser("run", parents=[common], help="start the station TUI")
 
     imp = sub.add_parser("import", parents=[common], help="import inbound manifests (JSON or CSV)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
-    parse = sub.add_parser("parse", parents=[common], help="interpret one code; exit 0 if recognised, 1 if not")
+    parse = sub.add_parser(
+        "parse", parents=[common], help="interpret one code; exit 0 if recognised, 1 if not"
+    )
     parse.add_argument("text", help="the code; the four characters \\x1d stand for GS")
     parse.add_argument("--json", action="store_true", help="print JSON")
 
@@ -56,18 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     events = sub.add_parser("events", parents=[common], help="list the event log")
     events.add_argument("--json", action="store_true", help="one JSON object per line")
-    events.add_argument("--after", type=int, default=0, help="only events after this sequence number")
+    events.add_argument(
+        "--after", type=int, default=0, help="only events after this sequence number"
+    )
 
     sub.add_parser("verify-log", parents=[common], help="check the event log's hash chain")
 
-    scan = sub.add_parser("scan", parents=[common], help="headless: one scan per stdin line, one verdict per stdout line")
-    scan.add_argument("--mode", choices=["receive"], default="receive", help="workflow (default receive)")
+    scan = sub.add_parser(
+        "scan",
+        parents=[common],
+        help="headless: one scan per stdin line, one verdict per stdout line",
+    )
+    scan.add_argument(
+        "--mode", choices=["receive"], default="receive", help="workflow (default receive)"
+    )
     scan.add_argument("--operator", required=True, metavar="BADGE", help="badge of the operator")
-    scan.add_argument("--shipment", metavar="ID", help="shipment to open or join before the first scan")
+    scan.add_argument(
+        "--shipment", metavar="ID", help="shipment to open or join before the first scan"
+    )
     scan.add_argument("--json", action="store_true", help="one JSON object per line")
 
     sub.add_parser("check-config", parents=[common], help="validate the config file")
-    pin = sub.add_parser("hash-pin", help="print the pin_hash for a roster entry (reads the PIN from stdin)")
+    pin = sub.add_parser(
+        "hash-pin", help="print the pin_hash for a roster entry (reads the PIN from stdin)"
+    )
     pin.add_argument("--pin", help="the PIN (default: read one line from stdin)")
     return parser
 
@@ -99,8 +125,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     demo_dir = bundled_config_dir() / "demo"
     manifests = sorted(p for p in demo_dir.iterdir() if p.suffix in (".json", ".csv"))
     result = station.import_files(manifests)
-    print(f"Demo data in {data_dir}: {len(result.imported) + len(result.unchanged)} shipments "
-          f"({', '.join(result.imported + result.unchanged)})")
+    print(
+        f"Demo data in {data_dir}: {len(result.imported) + len(result.unchanged)} shipments "
+        f"({', '.join(result.imported + result.unchanged)})"
+    )
     print(f"Scan sequences to try: {demo_dir / 'scans'}; badges B-1001 (clerk), B-1003 (lapsed).")
     if args.no_tui:
         station.close()
@@ -159,7 +187,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
             }
         else:
             data |= {
-                k: getattr(code, k).value if hasattr(getattr(code, k), "value") else getattr(code, k)
+                k: getattr(code, k).value
+                if hasattr(getattr(code, k), "value")
+                else getattr(code, k)
                 for k in ("number", "badge", "kind", "command")
                 if hasattr(code, k)
             }
@@ -167,7 +197,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         print(f"{type(code).__name__}: {printable(text)}")
         if isinstance(code, Gs1Code):
-            print(f"  form: {code.form.value}" + (f", symbology {code.symbology}" if code.symbology else ""))
+            print(
+                f"  form: {code.form.value}"
+                + (f", symbology {code.symbology}" if code.symbology else "")
+            )
             for ai, value in code.ais:
                 print(f"  ({ai}) {printable(value)}")
         for field in ("number", "badge", "kind", "command"):
@@ -203,16 +236,27 @@ def cmd_events(args: argparse.Namespace) -> int:
         for stored in station.log.events(after_seq=args.after):
             event = stored.event
             if args.json:
-                print(json.dumps({
-                    "seq": stored.seq, "id": event.id, "kind": event.kind.value,
-                    "station_id": event.station_id, "operator_id": event.operator_id,
-                    "recorded_at": event.recorded_at.isoformat(), "payload": event.payload,
-                    "hash": stored.hash,
-                }, ensure_ascii=True))
+                print(
+                    json.dumps(
+                        {
+                            "seq": stored.seq,
+                            "id": event.id,
+                            "kind": event.kind.value,
+                            "station_id": event.station_id,
+                            "operator_id": event.operator_id,
+                            "recorded_at": event.recorded_at.isoformat(),
+                            "payload": event.payload,
+                            "hash": stored.hash,
+                        },
+                        ensure_ascii=True,
+                    )
+                )
             else:
                 summary = event.payload.get("headline") or event.payload.get("shipment_id") or ""
-                print(f"{stored.seq:>8} {event.recorded_at:%Y-%m-%d %H:%M:%S} {event.kind.value:<24} "
-                      f"{event.operator_id or '-':<10} {printable(str(summary), 80)}")
+                print(
+                    f"{stored.seq:>8} {event.recorded_at:%Y-%m-%d %H:%M:%S} {event.kind.value:<24} "
+                    f"{event.operator_id or '-':<10} {printable(str(summary), 80)}"
+                )
     finally:
         station.close()
     return EXIT_OK
@@ -239,12 +283,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         if args.shipment:
             picked = station.recorder.select_shipment(args.shipment, device="headless")
-            line = (json.dumps(result_json(args.shipment, picked)) if args.json
-                    else result_text(args.shipment, picked))
+            line = (
+                json.dumps(result_json(args.shipment, picked))
+                if args.json
+                else result_text(args.shipment, picked)
+            )
             print(line, flush=True)
             if picked.outcome.verdict.value in ("reject", "error"):
                 return EXIT_ERROR
-        failures = run_scans(station.recorder, sys.stdin, sys.stdout, as_json=args.json, device="headless")
+        failures = run_scans(
+            station.recorder, sys.stdin, sys.stdout, as_json=args.json, device="headless"
+        )
     finally:
         station.close()
     return EXIT_ERROR if failures else EXIT_OK
@@ -252,8 +301,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = _config(args)
-    print(f"{config.path}: OK (station {config.station_id}, {len(config.operators)} operators, "
-          f"{len(config.risk.rules)} risk rules)")
+    print(
+        f"{config.path}: OK (station {config.station_id}, {len(config.operators)} operators, "
+        f"{len(config.risk.rules)} risk rules)"
+    )
     return EXIT_OK
 
 

@@ -153,7 +153,9 @@ class _Reader:
             raise self.fail(where, f"expected {kind.__name__}, found {_kind(value)} {value!r}")
         return value
 
-    def text(self, table: Mapping[str, Any], key: str, name: str, default: str | None = None) -> str:
+    def text(
+        self, table: Mapping[str, Any], key: str, name: str, default: str | None = None
+    ) -> str:
         value = self.get(table, key, name, str, default)
         if not value.strip():
             raise self.fail(f"{key}.{name}", "must not be empty")
@@ -180,7 +182,9 @@ class _Reader:
 
     def station(self, data: Mapping[str, Any]) -> StationConfig:
         top = self.table(data, "", _TOP_KEYS)
-        station = self.table(self.get(top, "", "station", dict, required=True), "station", _STATION_KEYS)
+        station = self.table(
+            self.get(top, "", "station", dict, required=True), "station", _STATION_KEYS
+        )
         return StationConfig(
             path=self.path,
             station_id=self.text(station, "station", "id"),
@@ -207,7 +211,8 @@ class _Reader:
         if gs.lower() not in ("control", "alt029") and not (1 <= len(gs) <= 3 and gs.isprintable()):
             raise self.fail(
                 "scanner.gs",
-                f"expected 'control', 'alt029' or a 1-3 character substitute such as '~', found {gs!r}",
+                "expected 'control', 'alt029' or a 1-3 character substitute such as '~', "
+                f"found {gs!r}",
             )
         settings = ScannerSettings(
             terminator=terminator,
@@ -237,7 +242,9 @@ class _Reader:
             try:
                 compiled = re.compile(source)
             except re.error as exc:
-                raise self.fail(f"codes.{kind.value}", f"not a valid regular expression: {exc}") from None
+                raise self.fail(
+                    f"codes.{kind.value}", f"not a valid regular expression: {exc}"
+                ) from None
             patterns.append(CodePattern(kind=kind, regex=compiled))
         return ClassifierRules(
             command_prefix=prefix,
@@ -267,11 +274,15 @@ class _Reader:
             if country is not None:
                 country = self.get(rule, where, "country", str).upper()
                 if not _COUNTRY.fullmatch(country):
-                    raise self.fail(f"{where}.country", f"expected ISO 3166-1 alpha-2, found {country!r}")
+                    raise self.fail(
+                        f"{where}.country", f"expected ISO 3166-1 alpha-2, found {country!r}"
+                    )
             if region is not None:
                 region = self.get(rule, where, "region", str).upper()
                 if not _REGION.fullmatch(region):
-                    raise self.fail(f"{where}.region", f"expected ISO 3166-2 such as 'CN-XJ', found {region!r}")
+                    raise self.fail(
+                        f"{where}.region", f"expected ISO 3166-2 such as 'CN-XJ', found {region!r}"
+                    )
             rules.append(
                 RiskRule(reason=self.text(rule, where, "reason"), country=country, region=region)
             )
@@ -297,7 +308,9 @@ class _Reader:
             if op_id in seen_ids:
                 raise self.fail(f"{where}.id", f"duplicate operator id {op_id!r}")
             if badge in seen_badges:
-                raise self.fail(f"{where}.badge", f"badge {badge!r} is already given to another operator")
+                raise self.fail(
+                    f"{where}.badge", f"badge {badge!r} is already given to another operator"
+                )
             seen_ids.add(op_id)
             seen_badges.add(badge)
             roles = frozenset(
@@ -321,7 +334,9 @@ class _Reader:
                     Training(
                         course=self.text(record, twhere, "course"),
                         expires=self.date(record, twhere, "expires"),
-                        completed=None if completed is None else self.date(record, twhere, "completed"),
+                        completed=None
+                        if completed is None
+                        else self.date(record, twhere, "completed"),
                     )
                 )
             operators.append(
@@ -354,6 +369,12 @@ class _Reader:
 
 
 def _kind(value: object) -> str:
-    names = {dict: "table", list: "array", str: "string", bool: "boolean", int: "integer",
-             float: "float"}
+    names = {
+        dict: "table",
+        list: "array",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "float",
+    }
     return names.get(type(value), type(value).__name__)

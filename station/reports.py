@@ -105,8 +105,13 @@ def describe_shipment(view: SqliteReceivingView, shipment: ShipmentRecord) -> De
         f"  BOL {manifest.bill_of_lading or '-'}  PO {', '.join(manifest.purchase_orders) or '-'}"
         f"  seller {manifest.seller.name if manifest.seller else '-'}",
         "  seals: "
-        + (", ".join(f"{s.seal} {s.status.value}" + ("" if s.expected else " (not on documents)")
-                     for s in seals) or "none"),
+        + (
+            ", ".join(
+                f"{s.seal} {s.status.value}" + ("" if s.expected else " (not on documents)")
+                for s in seals
+            )
+            or "none"
+        ),
         "  units:",
     ]
     lines.extend(

@@ -48,19 +48,51 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
     ("text", "message"),
     [
         (MINIMAL + "[scaner]\n", "scaner: unknown key; did you mean 'scanner'?"),
-        (MINIMAL + '[scanner]\nterminater = "tab"\n', "scanner.terminater: unknown key; did you mean 'terminator'?"),
-        (MINIMAL + '[scanner]\ninter_key_timeout_ms = "fast"\n', "scanner.inter_key_timeout_ms: expected float, found string 'fast'"),
-        (MINIMAL + '[scanner]\nterminator = "space"\n', "scanner.terminator: expected one of enter, tab, eot, found 'space'"),
+        (
+            MINIMAL + '[scanner]\nterminater = "tab"\n',
+            "scanner.terminater: unknown key; did you mean 'terminator'?",
+        ),
+        (
+            MINIMAL + '[scanner]\ninter_key_timeout_ms = "fast"\n',
+            "scanner.inter_key_timeout_ms: expected float, found string 'fast'",
+        ),
+        (
+            MINIMAL + '[scanner]\nterminator = "space"\n',
+            "scanner.terminator: expected one of enter, tab, eot, found 'space'",
+        ),
         (MINIMAL + '[codes]\nseal = "SL[0-9"\n', "codes.seal: not a valid regular expression"),
         ('[station]\nsite = "Plant"\n', "station.id: required key is missing"),
         ("", "station: required key is missing"),
-        (MINIMAL + '[[risk.rules]]\nreason = "x"\n', "risk.rules[0]: give exactly one of 'country' or 'region'"),
-        (MINIMAL + '[[risk.rules]]\nregion = "Xinjiang"\nreason = "x"\n', "risk.rules[0].region: expected ISO 3166-2 such as 'CN-XJ', found 'XINJIANG'"),
-        (MINIMAL + '[moving_data]\nrequired = ["vendr"]\n', "moving_data.required[0]: expected one of unique_id"),
-        (MINIMAL + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\nroles = ["boss"]\n', "operators[0].roles[0]: expected one of receive, release, supervise, found 'boss'"),
-        (MINIMAL + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\npin_hash = "1234"\n', "operators[0].pin_hash: expected 'pbkdf2_sha256$"),
-        (MINIMAL + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\ntraining = [{course = "x", expires = "soon"}]\n', "operators[0].training[0].expires: expected a date such as 2027-06-30, found 'soon'"),
-        (MINIMAL + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\n[[operators]]\nid = "b"\nname = "B"\nbadge = "B"\n', "operators[1].badge: badge 'B' is already given to another operator"),
+        (
+            MINIMAL + '[[risk.rules]]\nreason = "x"\n',
+            "risk.rules[0]: give exactly one of 'country' or 'region'",
+        ),
+        (
+            MINIMAL + '[[risk.rules]]\nregion = "Xinjiang"\nreason = "x"\n',
+            "risk.rules[0].region: expected ISO 3166-2 such as 'CN-XJ', found 'XINJIANG'",
+        ),
+        (
+            MINIMAL + '[moving_data]\nrequired = ["vendr"]\n',
+            "moving_data.required[0]: expected one of unique_id",
+        ),
+        (
+            MINIMAL + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\nroles = ["boss"]\n',
+            "operators[0].roles[0]: expected one of receive, release, supervise, found 'boss'",
+        ),
+        (
+            MINIMAL + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\npin_hash = "1234"\n',
+            "operators[0].pin_hash: expected 'pbkdf2_sha256$",
+        ),
+        (
+            MINIMAL
+            + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\ntraining = [{course = "x", expires = "soon"}]\n',
+            "operators[0].training[0].expires: expected a date such as 2027-06-30, found 'soon'",
+        ),
+        (
+            MINIMAL
+            + '[[operators]]\nid = "a"\nname = "A"\nbadge = "B"\n[[operators]]\nid = "b"\nname = "B"\nbadge = "B"\n',
+            "operators[1].badge: badge 'B' is already given to another operator",
+        ),
     ],
 )
 def test_invalid_config_names_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -68,7 +68,9 @@ def seal_damaged(seal: str) -> Finding:
     )
 
 
-def check_seals_at_close(shipment_id: str, expected: Iterable[str], verified: Collection[str]) -> Finding | None:
+def check_seals_at_close(
+    shipment_id: str, expected: Iterable[str], verified: Collection[str]
+) -> Finding | None:
     """SEAL_MISSING when a seal on the documents was never scanned at the dock."""
     missing = sorted(s for s in expected if s not in verified)
     if not missing:
@@ -226,8 +228,13 @@ def check_origin(unit: Unit, policy: RiskPolicy) -> list[Finding]:
         for rule in policy.rules:
             if rule.matches(place):
                 where = ", ".join(
-                    p for p in (place.city if place else None, place.region if place else None,
-                                place.country if place else None) if p
+                    p
+                    for p in (
+                        place.city if place else None,
+                        place.region if place else None,
+                        place.country if place else None,
+                    )
+                    if p
                 )
                 findings.append(
                     Finding(

@@ -185,7 +185,8 @@ class ReceivingProjector:
 
     def _undo(self, conn: sqlite3.Connection, payload: Mapping[str, Any]) -> None:
         conn.execute(
-            "UPDATE receipt_actions SET undone = 1 WHERE event_id = ?", (payload["undone_event_id"],)
+            "UPDATE receipt_actions SET undone = 1 WHERE event_id = ?",
+            (payload["undone_event_id"],),
         )
         if payload["undone_kind"] == EventKind.UNIT_RECEIVED.value:
             unit_id = payload["subject"]

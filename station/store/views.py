@@ -170,7 +170,9 @@ class SqliteReceivingView:
 
     def unit_findings(self, unit_id: str) -> list[Finding]:
         """Findings recorded when the unit was received (or marked damaged)."""
-        row = self._conn.execute("SELECT findings FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT findings FROM units WHERE unit_id = ?", (unit_id,)
+        ).fetchone()
         return [Finding.from_dict(f) for f in json.loads(row[0])] if row else []
 
     def _shipment(self, row: tuple[Any, ...]) -> ShipmentRecord:

@@ -90,8 +90,10 @@ class StationApp(App[None]):
                     id="login-prompt",
                 )
             with Vertical(id="shipments"):
-                yield Static("Scan the bill of lading, PO or shipment id, or pick one and press Enter",
-                             classes="hint")
+                yield Static(
+                    "Scan the bill of lading, PO or shipment id, or pick one and press Enter",
+                    classes="hint",
+                )
                 yield ShipmentTable(id="shipment-table")
             with Vertical(id="receiving"):
                 yield Static(id="receipt-summary")
@@ -160,7 +162,11 @@ class StationApp(App[None]):
         elif receipt is None:
             switcher.current = "shipments"
             self.query_one(ShipmentTable).show(
-                [s for s in self.station.view.shipments() if s.manifest.direction.value == "inbound"]
+                [
+                    s
+                    for s in self.station.view.shipments()
+                    if s.manifest.direction.value == "inbound"
+                ]
             )
         else:
             switcher.current = "receiving"
@@ -185,7 +191,9 @@ class StationApp(App[None]):
         on_hold = [sid for sid in shipment_ids if view.is_held("shipment", sid)]
         summary = Text()
         summary.append(f"Received {done}/{len(expected)} expected units", style="bold")
-        summary.append(f"   on hold: {held}   unexpected: {sum(1 for u in units if not u.expected)}")
+        summary.append(
+            f"   on hold: {held}   unexpected: {sum(1 for u in units if not u.expected)}"
+        )
         summary.append(f"\nSeals: {'; '.join(seal_parts) or 'none on the documents'}")
         if on_hold:
             summary.append(f"\nSHIPMENT ON HOLD: {', '.join(on_hold)}", style="bold yellow")

@@ -72,7 +72,11 @@ def plan_import(
                 station_id=station_id,
                 operator_id=operator_id,
                 recorded_at=clock.now(),
-                payload={"source": source, "manifest": manifest.as_dict(), "unit_ids": list(unit_ids)},
+                payload={
+                    "source": source,
+                    "manifest": manifest.as_dict(),
+                    "unit_ids": list(unit_ids),
+                },
             )
         )
         imported.append(manifest.shipment_id)

@@ -126,9 +126,7 @@ class ReceivingWorkflow:
             )
             return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
         if self.operator is None:
-            return _refuse(
-                FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first"
-            )
+            return _refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
         if isinstance(code, CommandCode):
             return self._command(code.command)
         if isinstance(code, DocumentCode):
@@ -158,7 +156,9 @@ class ReceivingWorkflow:
             operator, self.settings.role, self.settings.required_training, self._today()
         )
         if not check.ok:
-            finding = Finding(FindingCode.NOT_QUALIFIED, Severity.REFUSAL, f"Login refused: {check.reason}")
+            finding = Finding(
+                FindingCode.NOT_QUALIFIED, Severity.REFUSAL, f"Login refused: {check.reason}"
+            )
             refused = self._event(
                 EventKind.OPERATOR_REFUSED,
                 {"operator_id": operator.id, "reason": check.reason},
@@ -171,7 +171,11 @@ class ReceivingWorkflow:
         events.append(
             self._event(
                 EventKind.OPERATOR_LOGGED_IN,
-                {"operator_id": operator.id, "name": operator.name, "role": self.settings.role.value},
+                {
+                    "operator_id": operator.id,
+                    "name": operator.name,
+                    "role": self.settings.role.value,
+                },
                 operator_id=operator.id,
             )
         )
@@ -225,7 +229,8 @@ class ReceivingWorkflow:
             ids = ", ".join(s.shipment_id for s in inbound)
             return _refuse(
                 FindingCode.UNKNOWN_SHIPMENT,
-                f"{label} matches several shipments ({ids}): scan the bill of lading or shipment id",
+                f"{label} matches several shipments ({ids}): "
+                "scan the bill of lading or shipment id",
             )
         shipment = inbound[0]
         receipt = self.receipt()
@@ -239,10 +244,13 @@ class ReceivingWorkflow:
                 f"Shipment {shipment.shipment_id} is already in this receipt",
                 shipment=shipment.shipment_id,
             )
-        if shipment.receipt_id is not None and (receipt is None or shipment.receipt_id != receipt.receipt_id):
+        if shipment.receipt_id is not None and (
+            receipt is None or shipment.receipt_id != receipt.receipt_id
+        ):
             return _refuse(
                 FindingCode.NOT_APPLICABLE,
-                f"Shipment {shipment.shipment_id} is being received in receipt {shipment.receipt_id} "
+                f"Shipment {shipment.shipment_id} is being received in receipt "
+                f"{shipment.receipt_id} "
                 "at another station",
             )
         summary = _shipment_summary(shipment)
@@ -283,18 +291,29 @@ class ReceivingWorkflow:
                 unverified.append(shipment_id)
         if owners:
             already = all(
-                any(s.seal == seal and s.status is SealStatus.VERIFIED for s in self.view.seals(sid))
+                any(
+                    s.seal == seal and s.status is SealStatus.VERIFIED for s in self.view.seals(sid)
+                )
                 for sid in owners
             )
             if already:
-                return Outcome(Verdict.INFO, f"Seal {seal} was already verified", shipment=owners[0])
+                return Outcome(
+                    Verdict.INFO, f"Seal {seal} was already verified", shipment=owners[0]
+                )
             event = self._event(
                 EventKind.SEAL_CHECKED,
-                {"receipt_id": receipt.receipt_id, "shipment_ids": owners, "seal": seal,
-                 "status": SealStatus.VERIFIED.value},
+                {
+                    "receipt_id": receipt.receipt_id,
+                    "shipment_ids": owners,
+                    "seal": seal,
+                    "status": SealStatus.VERIFIED.value,
+                },
             )
             return Outcome(
-                Verdict.ACCEPT, f"Seal {seal} matches the documents", events=(event,), shipment=owners[0]
+                Verdict.ACCEPT,
+                f"Seal {seal} matches the documents",
+                events=(event,),
+                shipment=owners[0],
             )
         expected = [
             s.seal for sid in receipt.shipment_ids for s in self.view.seals(sid) if s.expected
@@ -305,21 +324,27 @@ class ReceivingWorkflow:
         events = [
             self._event(
                 EventKind.SEAL_CHECKED,
-                {"receipt_id": receipt.receipt_id, "shipment_ids": held, "seal": seal,
-                 "status": SealStatus.MISMATCH.value},
+                {
+                    "receipt_id": receipt.receipt_id,
+                    "shipment_ids": held,
+                    "seal": seal,
+                    "status": SealStatus.MISMATCH.value,
+                },
             )
         ]
         events.extend(self._hold_shipment(sid, finding) for sid in held)
         return Outcome(
-            Verdict.QUARANTINE, finding.message, findings=(finding,), events=tuple(events), shipment=held[0]
+            Verdict.QUARANTINE,
+            finding.message,
+            findings=(finding,),
+            events=tuple(events),
+            shipment=held[0],
         )
 
     def _seal_damaged(self, receipt: ReceiptRecord) -> Outcome:
         action = self.view.last_action(receipt.receipt_id, [EventKind.SEAL_CHECKED.value])
         if action is None:
-            return _refuse(
-                FindingCode.NOT_APPLICABLE, "Scan the seal first, then #SEAL-DAMAGED"
-            )
+            return _refuse(FindingCode.NOT_APPLICABLE, "Scan the seal first, then #SEAL-DAMAGED")
         seal = action.subject
         shipment_ids = [
             sid for sid in receipt.shipment_ids if any(s.seal == seal for s in self.view.seals(sid))
@@ -328,8 +353,12 @@ class ReceivingWorkflow:
         events = [
             self._event(
                 EventKind.SEAL_CHECKED,
-                {"receipt_id": receipt.receipt_id, "shipment_ids": shipment_ids, "seal": seal,
-                 "status": SealStatus.DAMAGED.value},
+                {
+                    "receipt_id": receipt.receipt_id,
+                    "shipment_ids": shipment_ids,
+                    "seal": seal,
+                    "status": SealStatus.DAMAGED.value,
+                },
             )
         ]
         events.extend(self._hold_shipment(sid, finding) for sid in shipment_ids)
@@ -361,7 +390,10 @@ class ReceivingWorkflow:
         if record.status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED):
             finding = duplicate_scan(unit_id, record.received_at)
             return Outcome(
-                Verdict.INFO, finding.message, findings=(finding,), unit=unit_id,
+                Verdict.INFO,
+                finding.message,
+                findings=(finding,),
+                unit=unit_id,
                 shipment=record.shipment_id,
             )
         if record.shipment_id not in active:
@@ -482,7 +514,8 @@ class ReceivingWorkflow:
             if not shipment_ids:
                 return _refuse(
                     FindingCode.NOTHING_TO_UNDO,
-                    f"Seal {action.subject} put the shipment on hold; only a supervisor can lift it",
+                    f"Seal {action.subject} put the shipment on hold; "
+                    "only a supervisor can lift it",
                 )
             payload["shipment_ids"] = shipment_ids
             what = f"check of seal {action.subject}"
@@ -499,7 +532,9 @@ class ReceivingWorkflow:
         for shipment_id in receipt.shipment_ids:
             units = self.view.units(shipment_id)
             seals = self.view.seals(shipment_id)
-            missing_units = [u.unit_id for u in units if u.expected and u.status is UnitStatus.EXPECTED]
+            missing_units = [
+                u.unit_id for u in units if u.expected and u.status is UnitStatus.EXPECTED
+            ]
             counts = {
                 status.value: sum(1 for u in units if u.status is status)
                 for status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED)

@@ -58,7 +58,9 @@ class ScanRecorder:
 
 
 def _not_recorded(outcome: Outcome, exc: Exception) -> Recorded:
-    message = f"NOT RECORDED: the station could not save this scan ({printable(str(exc))}); scan again"
+    message = (
+        f"NOT RECORDED: the station could not save this scan ({printable(str(exc))}); scan again"
+    )
     finding = Finding(FindingCode.NOT_RECORDED, Severity.ERROR, message)
     failed = Outcome(
         Verdict.ERROR,

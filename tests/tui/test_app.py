@@ -47,8 +47,14 @@ def make_app(station: Station) -> StationApp:
 def burst_keys(text: str) -> list[str]:
     keys = []
     for ch in text:
-        keys.append({"\x1d": "ctrl+right_square_bracket", "]": "right_square_bracket",
-                     "#": "number_sign", "-": "minus"}.get(ch, ch))
+        keys.append(
+            {
+                "\x1d": "ctrl+right_square_bracket",
+                "]": "right_square_bracket",
+                "#": "number_sign",
+                "-": "minus",
+            }.get(ch, ch)
+        )
     return [*keys, "enter"]
 
 

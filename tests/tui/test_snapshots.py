@@ -33,18 +33,31 @@ def test_shipment_list(snap_compare: Any, station: Station) -> None:
 
 def test_receiving_with_quarantine_banner(snap_compare: Any, station: Station) -> None:
     app = StationApp(station)
-    scans = ("B-1001", "BOL-778004", "SL0042001", "]C100073500532610040019",
-             "]C100073500532610040026")
+    scans = (
+        "B-1001",
+        "BOL-778004",
+        "SL0042001",
+        "]C100073500532610040019",
+        "]C100073500532610040026",
+    )
     assert snap_compare(app, terminal_size=SIZE, run_before=feeder(app, *scans))
 
 
 def test_wrong_seal_hold(snap_compare: Any, station: Station) -> None:
     app = StationApp(station)
-    assert snap_compare(app, terminal_size=SIZE, run_before=feeder(app, "B-1001", "BOL-778002", "SL0041913"))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=feeder(app, "B-1001", "BOL-778002", "SL0041913")
+    )
 
 
 def test_close_summary(snap_compare: Any, station: Station) -> None:
     app = StationApp(station)
-    scans = ("B-1001", "BOL-778003", "SL0041950", "]C100006141412610030014",
-             "]C100006141412610030038", "#CLOSE")
+    scans = (
+        "B-1001",
+        "BOL-778003",
+        "SL0041950",
+        "]C100006141412610030014",
+        "]C100006141412610030038",
+        "#CLOSE",
+    )
     assert snap_compare(app, terminal_size=SIZE, run_before=feeder(app, *scans))

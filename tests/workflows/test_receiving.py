@@ -81,7 +81,11 @@ def st(tmp_path: Path, config: StationConfig, clock: Any) -> Iterator[Station]:
                     "contents": [
                         content(
                             "L-7",
-                            place_of_manufacture={"city": "Hotan", "country": "CN", "region": "CN-XJ"},
+                            place_of_manufacture={
+                                "city": "Hotan",
+                                "country": "CN",
+                                "region": "CN-XJ",
+                            },
                         )
                     ],
                 }

@@ -26,7 +26,11 @@ class ShipmentTable(DataTable[Text]):
     def show(self, shipments: list[ShipmentRecord]) -> None:
         """Replace the rows with `shipments` (inbound, not yet received, first)."""
         self.clear()
-        order = {ShipmentStatus.RECEIVING: 0, ShipmentStatus.EXPECTED: 1, ShipmentStatus.RECEIVED: 2}
+        order = {
+            ShipmentStatus.RECEIVING: 0,
+            ShipmentStatus.EXPECTED: 1,
+            ShipmentStatus.RECEIVED: 2,
+        }
         for record in sorted(shipments, key=lambda s: (order[s.status], s.shipment_id)):
             manifest = record.manifest
             status = record.status.value + (" HOLD" if record.held else "")
@@ -51,8 +55,12 @@ class UnitTable(DataTable[Text]):
     def show(self, units: list[UnitRecord], notes: dict[str, str]) -> None:
         """Replace the rows: units still expected first, then received ones."""
         self.clear()
-        order = {UnitStatus.EXPECTED: 0, UnitStatus.QUARANTINED: 1, UnitStatus.ACCEPTED: 2,
-                 UnitStatus.MISSING: 3}
+        order = {
+            UnitStatus.EXPECTED: 0,
+            UnitStatus.QUARANTINED: 1,
+            UnitStatus.ACCEPTED: 2,
+            UnitStatus.MISSING: 3,
+        }
         for unit in sorted(units, key=lambda u: (order[u.status], u.unit_id)):
             note = notes.get(unit.unit_id, "" if unit.expected else "not on manifest")
             self.add_row(
