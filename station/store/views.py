@@ -65,7 +65,7 @@ class SqliteReceivingView:
             sql = (
                 "SELECT s.shipment_id, s.status, s.receipt_id, s.manifest FROM shipments s"
                 " JOIN shipment_orders o ON o.shipment_id = s.shipment_id"
-                " WHERE o.purchase_order = ?"
+                " WHERE o.purchase_order = ? ORDER BY s.shipment_id"
             )
         else:
             column = {
@@ -75,9 +75,9 @@ class SqliteReceivingView:
             }[kind]
             sql = (
                 "SELECT shipment_id, status, receipt_id, manifest FROM shipments"
-                f" WHERE {column} = ?"
+                f" WHERE {column} = ? ORDER BY shipment_id"
             )
-        rows = self._conn.execute(sql + " ORDER BY shipment_id", (number,)).fetchall()
+        rows = self._conn.execute(sql, (number,)).fetchall()
         return [self._shipment(row) for row in rows]
 
     def unit(self, unit_id: str) -> UnitRecord | None:

@@ -341,3 +341,11 @@ def test_unknown_document(st: Station) -> None:
     scan(st, "B-1001")
     r = scan(st, "BOL-123456")
     assert codes(r) == [FindingCode.UNKNOWN_SHIPMENT]
+
+
+def test_shipment_picked_by_purchase_order(station: Station) -> None:
+    scan(station, "B-1001")
+    r = scan(station, "PO-45001")
+    assert r.outcome.shipment == "SHP-1001"
+    receipt = station.workflow.receipt()
+    assert receipt is not None and receipt.shipment_ids == ("SHP-1001",)
