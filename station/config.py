@@ -246,10 +246,15 @@ class _Reader:
                     f"codes.{kind.value}", f"not a valid regular expression: {exc}"
                 ) from None
             patterns.append(CodePattern(kind=kind, regex=compiled))
+        substitutes = self.strings(table, "codes", "gs_substitutes")
+        for i, substitute in enumerate(substitutes):
+            if not substitute or not substitute.isprintable():
+                raise self.fail(
+                    f"codes.gs_substitutes[{i}]",
+                    f"expected printable text such as '~', found {substitute!r}",
+                )
         return ClassifierRules(
-            command_prefix=prefix,
-            gs_substitutes=self.strings(table, "codes", "gs_substitutes"),
-            patterns=tuple(patterns),
+            command_prefix=prefix, gs_substitutes=substitutes, patterns=tuple(patterns)
         )
 
     def moving_data(self, value: object) -> tuple[MovingDataField, ...]:

@@ -61,6 +61,10 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
             "scanner.terminator: expected one of enter, tab, eot, found 'space'",
         ),
         (MINIMAL + '[codes]\nseal = "SL[0-9"\n', "codes.seal: not a valid regular expression"),
+        (
+            MINIMAL + '[codes]\ngs_substitutes = [""]\n',
+            "codes.gs_substitutes[0]: expected printable text such as '~', found ''",
+        ),
         ('[station]\nsite = "Plant"\n', "station.id: required key is missing"),
         ("", "station: required key is missing"),
         (

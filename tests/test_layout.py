@@ -13,9 +13,25 @@ import station
 
 REPO = Path(__file__).resolve().parents[1]
 FORBIDDEN_IN_DOMAIN = {
-    "sqlite3", "socket", "subprocess", "textual", "rich", "httpx", "serial", "os", "pathlib",
-    "time", "threading", "asyncio", "station.store", "station.tui", "station.workflows",
-    "station.bootstrap", "station.config", "drivers", "labels",
+    "sqlite3",
+    "socket",
+    "subprocess",
+    "textual",
+    "rich",
+    "httpx",
+    "serial",
+    "os",
+    "pathlib",
+    "time",
+    "threading",
+    "asyncio",
+    "station.store",
+    "station.tui",
+    "station.workflows",
+    "station.bootstrap",
+    "station.config",
+    "drivers",
+    "labels",
 }
 
 

@@ -23,6 +23,13 @@ in this order:
    lot number.
 8. Anything else: `UnknownCode`.
 
+    >>> classify("]C10109521234543213\x1d10ABC").ais
+    (('01', '09521234543213'), ('10', 'ABC'))
+    >>> classify("376130321109103421").findings[0].message
+    "Invalid SSCC check digit for '376130321109103421': Expected 0, got 1."
+    >>> classify("#close").command
+    <Command.CLOSE: 'CLOSE'>
+
 GS substitutes (``~``, ``Alt029``, ...) stand for GS only where GS can mean
 something: in GS1 element strings. A real GS makes a scan GS1 (step 3); a
 substitute does so only when the substituted text parses as GS1, since ``~``
@@ -507,21 +514,20 @@ class _DateFormat:
     year_digits: int  # 2: YYMMDD with the GS1 century window; 4: YYYYMMDD
     day_zero: bool  # day 00 means the last day of the month
     rest: str  # what follows the date: "", "hhmi", "[hhmi]", "hh[mi[ss]]", "[yymmdd]"
-    max_length: int
 
 
 _DATE_FORMATS: dict[str, _DateFormat] = {
-    **{ai: _DateFormat(2, True, "", 6) for ai in ("11", "12", "13", "15", "16", "17")},
-    "4324": _DateFormat(2, True, "hhmi", 10),
-    "4325": _DateFormat(2, True, "hhmi", 10),
-    "4326": _DateFormat(2, False, "", 6),
-    "7003": _DateFormat(2, False, "hhmi", 10),
-    "7006": _DateFormat(2, False, "", 6),
-    "7007": _DateFormat(2, False, "[yymmdd]", 12),
-    "7011": _DateFormat(2, False, "[hhmi]", 10),
-    "8008": _DateFormat(2, False, "hh[mi[ss]]", 12),
-    "7250": _DateFormat(4, False, "", 8),
-    "7251": _DateFormat(4, False, "hhmi", 12),
+    **{ai: _DateFormat(2, True, "") for ai in ("11", "12", "13", "15", "16", "17")},
+    "4324": _DateFormat(2, True, "hhmi"),
+    "4325": _DateFormat(2, True, "hhmi"),
+    "4326": _DateFormat(2, False, ""),
+    "7003": _DateFormat(2, False, "hhmi"),
+    "7006": _DateFormat(2, False, ""),
+    "7007": _DateFormat(2, False, "[yymmdd]"),
+    "7011": _DateFormat(2, False, "[hhmi]"),
+    "8008": _DateFormat(2, False, "hh[mi[ss]]"),
+    "7250": _DateFormat(4, False, ""),
+    "7251": _DateFormat(4, False, "hhmi"),
 }
 
 
@@ -577,9 +583,11 @@ def _gs1_century(two_digit_year: int) -> int:
 
 
 def _check_time(digits: str) -> None:
+    if len(digits) % 2 or len(digits) > 6 or not digits.isascii() or not digits.isdigit():
+        msg = "is not a date and time"
+        raise _NotADateError(msg)
     parts = [int(digits[index : index + 2]) for index in range(0, len(digits), 2)]
-    limits = (23, 59, 59)
-    if len(digits) % 2 or any(part > limit for part, limit in zip(parts, limits, strict=False)):
+    if any(part > limit for part, limit in zip(parts, (23, 59, 59), strict=False)):
         msg = f"has an invalid time {digits}"
         raise ValueError(msg)
 

@@ -47,7 +47,7 @@ class SqliteReceivingView:
 
     def shipment(self, shipment_id: str) -> ShipmentRecord | None:
         row = self._conn.execute(
-            "SELECT shipment_id, status, receipt_id, manifest FROM shipments WHERE shipment_id = ?",
+            "SELECT shipment_id, status, receipt_id FROM shipments WHERE shipment_id = ?",
             (shipment_id,),
         ).fetchone()
         return self._shipment(row) if row else None
@@ -55,15 +55,14 @@ class SqliteReceivingView:
     def shipments(self) -> list[ShipmentRecord]:
         """Every shipment, newest import first."""
         rows = self._conn.execute(
-            "SELECT shipment_id, status, receipt_id, manifest FROM shipments"
-            " ORDER BY imported_seq DESC"
+            "SELECT shipment_id, status, receipt_id FROM shipments ORDER BY imported_seq DESC"
         ).fetchall()
         return [self._shipment(row) for row in rows]
 
     def find_shipments(self, kind: DocumentKind, number: str) -> list[ShipmentRecord]:
         if kind is DocumentKind.PURCHASE_ORDER:
             sql = (
-                "SELECT s.shipment_id, s.status, s.receipt_id, s.manifest FROM shipments s"
+                "SELECT s.shipment_id, s.status, s.receipt_id FROM shipments s"
                 " JOIN shipment_orders o ON o.shipment_id = s.shipment_id"
                 " WHERE o.purchase_order = ? ORDER BY s.shipment_id"
             )
@@ -74,7 +73,7 @@ class SqliteReceivingView:
                 DocumentKind.ADVANCE_SHIP_NOTICE: "asn",
             }[kind]
             sql = (
-                "SELECT shipment_id, status, receipt_id, manifest FROM shipments"
+                "SELECT shipment_id, status, receipt_id FROM shipments"
                 f" WHERE {column} = ? ORDER BY shipment_id"
             )
         rows = self._conn.execute(sql, (number,)).fetchall()
@@ -92,6 +91,15 @@ class SqliteReceivingView:
             (shipment_id,),
         ).fetchall()
         return [_unit(row) for row in rows]
+
+    def unit_counts(self, shipment_id: str) -> tuple[int, int]:
+        """(expected units, expected units no longer waiting) of a shipment, counted in SQL."""
+        expected, done = self._conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status != ?) FROM units"
+            " WHERE shipment_id = ? AND expected = 1",
+            (UnitStatus.EXPECTED.value, shipment_id),
+        ).fetchone()
+        return int(expected), int(done)
 
     def seals(self, shipment_id: str) -> list[SealRecord]:
         rows = self._conn.execute(
@@ -176,9 +184,14 @@ class SqliteReceivingView:
         return [Finding.from_dict(f) for f in json.loads(row[0])] if row else []
 
     def _shipment(self, row: tuple[Any, ...]) -> ShipmentRecord:
-        shipment_id, status, receipt_id, manifest_json = row
+        shipment_id, status, receipt_id = row
+        # Manifests never change once imported: read and parse each one once. Rows are
+        # selected without the manifest column so a scan does not copy megabytes of JSON.
         manifest = self._manifests.get(shipment_id)
         if manifest is None:
+            (manifest_json,) = self._conn.execute(
+                "SELECT manifest FROM shipments WHERE shipment_id = ?", (shipment_id,)
+            ).fetchone()
             parsed = parse_manifest_json(manifest_json, f"stored shipment {shipment_id}")
             if not parsed.manifests:
                 problems = "; ".join(f"{p.where}: {p.message}" for p in parsed.problems)

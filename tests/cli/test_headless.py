@@ -53,8 +53,10 @@ def run(args: list[str], data_dir: Path, stdin: str = "") -> tuple[int, str, str
 
 @pytest.mark.parametrize("name", sorted(DEMO_VERDICTS))
 def test_demo_shipments_headless_json(data_dir: Path, name: str) -> None:
-    lines = (DEMO / "scans" / f"{name}.txt").read_text(encoding="utf-8").split() + ["#CLOSE"]
-    code, out, _ = run(["scan", "--operator", "B-1001", "--json"], data_dir, "\n".join(lines) + "\n")
+    lines = [*(DEMO / "scans" / f"{name}.txt").read_text(encoding="utf-8").split(), "#CLOSE"]
+    code, out, _ = run(
+        ["scan", "--operator", "B-1001", "--json"], data_dir, "\n".join(lines) + "\n"
+    )
     assert code == 0
     results = [json.loads(line) for line in out.splitlines()]
     assert [r["input"] for r in results] == lines
@@ -62,7 +64,14 @@ def test_demo_shipments_headless_json(data_dir: Path, name: str) -> None:
     assert [f["code"] for r in results for f in r["findings"]] == DEMO_CODES[name]
     assert all(r["recorded"] and r["event_ids"] for r in results)
     assert set(results[0]) == {
-        "input", "verdict", "message", "findings", "unit", "shipment", "event_ids", "recorded",
+        "input",
+        "verdict",
+        "message",
+        "findings",
+        "unit",
+        "shipment",
+        "event_ids",
+        "recorded",
     }
 
 
@@ -79,7 +88,9 @@ def test_headless_text_output_and_literal_gs(data_dir: Path) -> None:
 
 def test_headless_shipment_option_and_refused_operator(data_dir: Path) -> None:
     code, out, _ = run(
-        ["scan", "--operator", "B-1001", "--shipment", "SHP-1003", "--json"], data_dir, "SL0041950\n"
+        ["scan", "--operator", "B-1001", "--shipment", "SHP-1003", "--json"],
+        data_dir,
+        "SL0041950\n",
     )
     assert code == 0
     first, second = (json.loads(x) for x in out.splitlines())
@@ -118,7 +129,9 @@ def test_show_events_verify(data_dir: Path) -> None:
 
 def test_import_refuses_corrupt_manifest_whole(data_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"manifest_version": 1, "shipment_id": "SHP-9", "direction": "inbound",', encoding="utf-8")
+    bad.write_text(
+        '{"manifest_version": 1, "shipment_id": "SHP-9", "direction": "inbound",', encoding="utf-8"
+    )
     code, _, err = run(["import", str(bad)], data_dir)
     assert code == 2
     assert "manifest refused" in err and "bad.json" in err and "line 1" in err
@@ -130,8 +143,20 @@ def test_broken_config_is_one_line_without_traceback(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[station\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "station.cli", "verify-log", "--config", str(cfg), "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        [
+            sys.executable,
+            "-m",
+            "station.cli",
+            "verify-log",
+            "--config",
+            str(cfg),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"station: {cfg}: not valid TOML")

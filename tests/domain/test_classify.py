@@ -248,10 +248,20 @@ def test_dates_are_parsed() -> None:
             "Invalid date for AI (7007) at position 1: '211225211331' has month 13.",
         ),
         ("(11)250000", "Invalid date for AI (11) at position 1: '250000' has month 00."),
+        (
+            "]C170032512312460",
+            "Invalid date for AI (7003) at position 1: '2512312460' has an invalid time 2460.",
+        ),
     ],
 )
 def test_invalid_dates(text: str, message: str) -> None:
     assert classify(text) == _invalid(text, message)
+
+
+def test_unknown_delivery_time_is_allowed() -> None:
+    code = classify(f"]C100{SSCC}43242512319999")
+    assert isinstance(code, Gs1Code)
+    assert code.dates == (("4324", dt.date(2025, 12, 31)),)
 
 
 @pytest.mark.parametrize(
@@ -626,6 +636,19 @@ def test_unknown() -> None:
 def test_control_characters_are_invalid_and_never_echoed(text: str, shown: str) -> None:
     assert classify(text, SITE) == _invalid(
         text, f"Scanned text '{shown}' contains control characters; it is not a code."
+    )
+
+
+def test_an_internal_error_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    import station.domain.classify as module
+
+    def broken(text: str, rules: ClassifierRules, symbology: str | None) -> Code:
+        raise RuntimeError(text)
+
+    monkeypatch.setattr(module, "_classify", broken)
+    assert classify("\x1b[2JX") == _invalid(
+        "\x1b[2JX",
+        "Could not classify '\\x1b[2JX': internal error RuntimeError; please report this scan.",
     )
 
 

@@ -349,3 +349,12 @@ def test_shipment_picked_by_purchase_order(station: Station) -> None:
     assert r.outcome.shipment == "SHP-1001"
     receipt = station.workflow.receipt()
     assert receipt is not None and receipt.shipment_ids == ("SHP-1001",)
+
+
+def test_unknown_code_is_an_error_with_its_text_escaped(st: Station) -> None:
+    start(st)
+    r = scan(st, "hello world")
+    assert r.outcome.verdict is Verdict.ERROR
+    assert codes(r) == [FindingCode.UNKNOWN_CODE]
+    r = scan(st, "#EXPLODE")
+    assert codes(r) == [FindingCode.UNKNOWN_CODE]
