@@ -7,14 +7,15 @@ tests hand in fakes or real local peers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from station.domain.codes import DocumentKind
 from station.domain.events import Event, StoredEvent
 from station.domain.manifest import Manifest
+from station.domain.scan import Scan
 
 
 class Clock(Protocol):
@@ -142,3 +143,98 @@ class ReceivingView(Protocol):
     def receipt_count(self, station_id: str) -> int: ...
 
     def last_action(self, receipt_id: str, kinds: Sequence[str]) -> ActionRecord | None: ...
+
+
+class DeviceState(StrEnum):
+    """What a device is doing, as shown on the devices screen."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    ERROR = "error"
+    ENDED = "ended"
+    """A finite source (a video file, a folder of images) has been read to the end."""
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """A snapshot of one device's health, posted whenever it changes."""
+
+    device: str
+    state: DeviceState
+    detail: str = ""
+    """Plain-text reason or note, e.g. the error that made it reconnect."""
+    scans: int = 0
+    last_scan_at: float | None = None
+    """Monotonic seconds of the last scan."""
+    fps: float | None = None
+    """Frames per second read (cameras)."""
+    decode_rate: float | None = None
+    """Share of frames with at least one code decoded (cameras)."""
+
+
+class ScanSource(Protocol):
+    """A device that produces scans in its own thread until stopped.
+
+    `start` returns at once; the source calls `on_scan` for each scan and
+    `on_status` whenever its state changes, from its own thread. A source that
+    loses its device reports it and reconnects with backoff; it never raises into
+    the caller and never blocks other sources.
+    """
+
+    device_id: str
+
+    def start(
+        self,
+        on_scan: Callable[[Scan], None],
+        on_status: Callable[[DeviceStatus], None],
+    ) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def status(self) -> DeviceStatus: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """One code a decoder found in an image."""
+
+    text: str
+    """Decoded text with GS1 FNC1 separators as ``\\x1d``."""
+    symbology: str | None
+    """AIM symbology identifier (``]Q3``, ``]d2``, ``]C1``, ``]E0``) when known."""
+    format: str
+    """The decoder's name for the barcode format, e.g. ``QRCode`` or ``EAN13``."""
+    gs1: bool = False
+    """Whether the symbol declares GS1 content (FNC1 in first position)."""
+
+
+class Decoder(Protocol):
+    """Finds and decodes barcodes in one image (a NumPy array, grey or BGR)."""
+
+    name: str
+
+    def decode(self, image: Any) -> list[Decoded]: ...
+
+
+class PrintDocument(Protocol):
+    """A finished label, rendered on demand in whichever form a printer takes."""
+
+    job_id: str
+    name: str
+    """File-name stem for printers that write files."""
+
+    def zpl(self) -> bytes: ...
+
+    def png(self) -> bytes: ...
+
+    def pdf(self) -> bytes: ...
+
+
+class LabelPrinter(Protocol):
+    """A printer: `send` returns once the device accepted the job, or raises `DeviceError`."""
+
+    device_id: str
+
+    def send(self, document: PrintDocument) -> None: ...
