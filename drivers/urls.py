@@ -59,7 +59,9 @@ def parse_device_url(text: str) -> DeviceURL:
         return DeviceURL(text=text, scheme="wedge")
     scheme, sep, rest = text.partition(":")
     if not sep or not scheme:
-        raise DeviceError(f"{text!r}: not a device URL (expected scheme:..., e.g. serial:///dev/ttyACM0)")
+        raise DeviceError(
+            f"{text!r}: not a device URL (expected scheme:..., e.g. serial:///dev/ttyACM0)"
+        )
     scheme = scheme.lower()
     if not rest.startswith("//"):
         # Nested form: camera:file:///x.mp4, camera:rtsp://host/stream, camera:dir:///frames
