@@ -55,6 +55,8 @@ class EventLog:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=5000")
+            # 32 MB of page cache keeps large manifests and hot indexes in memory.
+            conn.execute("PRAGMA cache_size=-32000")
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the station database {str(path)!r}: {exc}") from exc

@@ -35,11 +35,12 @@ MIGRATIONS: tuple[str, ...] = (
         direction TEXT NOT NULL,
         bill_of_lading TEXT,
         asn TEXT,
-        manifest TEXT NOT NULL,
         status TEXT NOT NULL,
         receipt_id TEXT,
-        held_reason TEXT,
-        imported_seq INTEGER NOT NULL
+        imported_seq INTEGER NOT NULL,
+        -- last: a large manifest spills into overflow pages that reading the
+        -- other columns must then not walk.
+        manifest TEXT NOT NULL
     );
     CREATE INDEX shipments_bol ON shipments(bill_of_lading);
     CREATE INDEX shipments_asn ON shipments(asn);
@@ -101,6 +102,11 @@ MIGRATIONS: tuple[str, ...] = (
         seq INTEGER NOT NULL,
         PRIMARY KEY (entity_kind, entity_id)
     );
+    """,
+    # 3: indexes the per-scan queries need once a station has history.
+    """
+    CREATE INDEX shipments_receipt ON shipments(receipt_id);
+    CREATE INDEX units_progress ON units(shipment_id, expected, status);
     """,
 )
 
