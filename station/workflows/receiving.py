@@ -9,8 +9,7 @@ resumes exactly where it stopped; only the logged-in operator is held in memory.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +26,10 @@ from station.domain.codes import (
     SealCode,
     UnknownCode,
 )
-from station.domain.events import Event, EventKind
+from station.domain.events import EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
 from station.domain.manifest import Manifest, Unit, item_key
-from station.domain.operators import Operator, Role, qualification
+from station.domain.operators import Operator, Role
 from station.domain.printable import printable
 from station.domain.receiving_checks import (
     MovingDataField,
@@ -38,8 +37,6 @@ from station.domain.receiving_checks import (
     check_moving_data,
     check_origin,
     check_seal,
-    check_seals_at_close,
-    check_units_at_close,
     duplicate_scan,
     packaging_damaged,
     seal_damaged,
@@ -58,6 +55,8 @@ from station.ports import (
     UnitStatus,
 )
 from station.workflows.outcome import Outcome
+from station.workflows.receipt_close import close_receipt, hold_shipment
+from station.workflows.session import Session, SessionSettings, refuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +79,15 @@ class ReceivingWorkflow:
         self.settings = settings
         self.view = view
         self.clock = clock
-        self.operator: Operator | None = None
-        self._badges = {op.badge: op for op in settings.operators}
+        self.session = Session(
+            SessionSettings(
+                station_id=settings.station_id,
+                operators=settings.operators,
+                role=settings.role,
+                required_training=settings.required_training,
+            ),
+            clock,
+        )
         self._unit_index: dict[str, tuple[Manifest, dict[str, Unit]]] = {}
 
     # -- entry points -------------------------------------------------------
@@ -101,12 +107,14 @@ class ReceivingWorkflow:
         code = DocumentCode(shipment_id, DocumentKind.SHIPMENT, shipment_id)
         return self._record(Scan(shipment_id, device=device), code, self._dispatch(code))
 
+    @property
+    def operator(self) -> Operator | None:
+        """The operator logged in at this dock."""
+        return self.session.operator
+
     def settle(self, outcome: Outcome) -> None:
         """Apply the in-memory session change once `outcome.events` are committed."""
-        if outcome.logout:
-            self.operator = None
-        if outcome.login is not None:
-            self.operator = outcome.login
+        self.session.settle(outcome)
 
     def receipt(self) -> ReceiptRecord | None:
         """The receipt open at this station, if any."""
@@ -116,7 +124,9 @@ class ReceivingWorkflow:
 
     def _dispatch(self, code: Code) -> Outcome:
         if isinstance(code, BadgeCode):
-            return self._badge(code)
+            receipt = self.receipt()
+            note = f"; resuming receipt of {', '.join(receipt.shipment_ids)}" if receipt else ""
+            return self.session.badge(code, note)
         if isinstance(code, InvalidCode | UnknownCode):
             findings = code.findings or (
                 Finding(
@@ -127,14 +137,14 @@ class ReceivingWorkflow:
             )
             return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
         if self.operator is None:
-            return _refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
+            return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
         if isinstance(code, CommandCode):
             return self._command(code.command)
         if isinstance(code, DocumentCode):
             return self._document(code)
         receipt = self.receipt()
         if receipt is None:
-            return _refuse(
+            return refuse(
                 FindingCode.NO_ACTIVE_SHIPMENT,
                 "No shipment is being received: scan the bill of lading, PO or shipment id first",
             )
@@ -142,74 +152,20 @@ class ReceivingWorkflow:
             return self._seal(receipt, code.number)
         return self._gs1(receipt, code)
 
-    # -- login --------------------------------------------------------------
-
-    def _badge(self, code: BadgeCode) -> Outcome:
-        operator = self._badges.get(code.badge)
-        if operator is None:
-            return _refuse(
-                FindingCode.UNKNOWN_OPERATOR,
-                f"Badge {printable(code.badge)!r} is not on this station's roster",
-            )
-        if self.operator is not None and self.operator.id == operator.id:
-            return Outcome(Verdict.INFO, f"{operator.name} is already logged in")
-        check = qualification(
-            operator, self.settings.role, self.settings.required_training, self._today()
-        )
-        if not check.ok:
-            finding = Finding(
-                FindingCode.NOT_QUALIFIED, Severity.REFUSAL, f"Login refused: {check.reason}"
-            )
-            refused = self._event(
-                EventKind.OPERATOR_REFUSED,
-                {"operator_id": operator.id, "reason": check.reason},
-                operator_id=operator.id,
-            )
-            return Outcome(Verdict.REJECT, finding.message, findings=(finding,), events=(refused,))
-        events = []
-        if self.operator is not None:
-            events.append(self._event(EventKind.OPERATOR_LOGGED_OUT, {"reason": "badge change"}))
-        events.append(
-            self._event(
-                EventKind.OPERATOR_LOGGED_IN,
-                {
-                    "operator_id": operator.id,
-                    "name": operator.name,
-                    "role": self.settings.role.value,
-                },
-                operator_id=operator.id,
-            )
-        )
-        receipt = self.receipt()
-        resume = f"; resuming receipt of {', '.join(receipt.shipment_ids)}" if receipt else ""
-        return Outcome(
-            Verdict.INFO,
-            f"Logged in: {operator.name}{resume}",
-            events=tuple(events),
-            login=operator,
-        )
-
     # -- commands -----------------------------------------------------------
 
     def _command(self, command: Command) -> Outcome:
         if command is Command.LOGOUT:
-            assert self.operator is not None
-            name = self.operator.name
-            return Outcome(
-                Verdict.INFO,
-                f"Logged out: {name}; the open receipt stays open",
-                events=(self._event(EventKind.OPERATOR_LOGGED_OUT, {"reason": "command"}),),
-                logout=True,
-            )
+            return self.session.logout("; the open receipt stays open")
         receipt = self.receipt()
         if receipt is None:
-            return _refuse(
+            return refuse(
                 FindingCode.NO_ACTIVE_SHIPMENT,
                 f"#{command.value} needs an open receipt: scan a shipment document first",
             )
         match command:
             case Command.CLOSE:
-                return self._close(receipt)
+                return close_receipt(self.view, receipt, self.session)
             case Command.DAMAGED:
                 return self._damaged(receipt)
             case Command.SEAL_DAMAGED:
@@ -225,10 +181,10 @@ class ReceivingWorkflow:
         inbound = [s for s in found if s.manifest.direction.value == "inbound"]
         label = f"{code.kind.value.replace('_', ' ')} {printable(code.number)!r}"
         if not inbound:
-            return _refuse(FindingCode.UNKNOWN_SHIPMENT, f"No inbound shipment has {label}")
+            return refuse(FindingCode.UNKNOWN_SHIPMENT, f"No inbound shipment has {label}")
         if len(inbound) > 1:
             ids = ", ".join(s.shipment_id for s in inbound)
-            return _refuse(
+            return refuse(
                 FindingCode.UNKNOWN_SHIPMENT,
                 f"{label} matches several shipments ({ids}): "
                 "scan the bill of lading or shipment id",
@@ -236,7 +192,7 @@ class ReceivingWorkflow:
         shipment = inbound[0]
         receipt = self.receipt()
         if shipment.status is ShipmentStatus.RECEIVED:
-            return _refuse(
+            return refuse(
                 FindingCode.NOT_APPLICABLE, f"Shipment {shipment.shipment_id} was already received"
             )
         if receipt is not None and shipment.shipment_id in receipt.shipment_ids:
@@ -248,7 +204,7 @@ class ReceivingWorkflow:
         if shipment.receipt_id is not None and (
             receipt is None or shipment.receipt_id != receipt.receipt_id
         ):
-            return _refuse(
+            return refuse(
                 FindingCode.NOT_APPLICABLE,
                 f"Shipment {shipment.shipment_id} is being received in receipt "
                 f"{shipment.receipt_id} "
@@ -258,7 +214,7 @@ class ReceivingWorkflow:
         if receipt is None:
             number = self.view.receipt_count(self.settings.station_id) + 1
             receipt_id = f"R-{self.settings.station_id}-{number:05d}"
-            event = self._event(
+            event = self.session.event(
                 EventKind.RECEIPT_OPENED,
                 {"receipt_id": receipt_id, "shipment_id": shipment.shipment_id},
             )
@@ -268,7 +224,7 @@ class ReceivingWorkflow:
                 events=(event,),
                 shipment=shipment.shipment_id,
             )
-        event = self._event(
+        event = self.session.event(
             EventKind.RECEIPT_SHIPMENT_ADDED,
             {"receipt_id": receipt.receipt_id, "shipment_id": shipment.shipment_id},
         )
@@ -301,7 +257,7 @@ class ReceivingWorkflow:
                 return Outcome(
                     Verdict.INFO, f"Seal {seal} was already verified", shipment=owners[0]
                 )
-            event = self._event(
+            event = self.session.event(
                 EventKind.SEAL_CHECKED,
                 {
                     "receipt_id": receipt.receipt_id,
@@ -323,7 +279,7 @@ class ReceivingWorkflow:
         assert finding is not None
         held = unverified or list(receipt.shipment_ids)
         events = [
-            self._event(
+            self.session.event(
                 EventKind.SEAL_CHECKED,
                 {
                     "receipt_id": receipt.receipt_id,
@@ -333,7 +289,7 @@ class ReceivingWorkflow:
                 },
             )
         ]
-        events.extend(self._hold_shipment(sid, finding) for sid in held)
+        events.extend(hold_shipment(self.session, sid, finding) for sid in held)
         return Outcome(
             Verdict.QUARANTINE,
             finding.message,
@@ -345,14 +301,14 @@ class ReceivingWorkflow:
     def _seal_damaged(self, receipt: ReceiptRecord) -> Outcome:
         action = self.view.last_action(receipt.receipt_id, [EventKind.SEAL_CHECKED.value])
         if action is None:
-            return _refuse(FindingCode.NOT_APPLICABLE, "Scan the seal first, then #SEAL-DAMAGED")
+            return refuse(FindingCode.NOT_APPLICABLE, "Scan the seal first, then #SEAL-DAMAGED")
         seal = action.subject
         shipment_ids = [
             sid for sid in receipt.shipment_ids if any(s.seal == seal for s in self.view.seals(sid))
         ]
         finding = seal_damaged(seal)
         events = [
-            self._event(
+            self.session.event(
                 EventKind.SEAL_CHECKED,
                 {
                     "receipt_id": receipt.receipt_id,
@@ -362,7 +318,7 @@ class ReceivingWorkflow:
                 },
             )
         ]
-        events.extend(self._hold_shipment(sid, finding) for sid in shipment_ids)
+        events.extend(hold_shipment(self.session, sid, finding) for sid in shipment_ids)
         return Outcome(
             Verdict.QUARANTINE,
             finding.message,
@@ -378,7 +334,7 @@ class ReceivingWorkflow:
             item_key(code.gtin, lot=code.lot, serial=code.serial) if code.gtin else None
         )
         if unit_id is None:
-            return _refuse(
+            return refuse(
                 FindingCode.NOT_APPLICABLE,
                 "This label identifies a product, not a unit: scan the pallet's SSCC label "
                 "(or a label with GTIN and lot or serial)",
@@ -431,7 +387,7 @@ class ReceivingWorkflow:
     ) -> Outcome:
         verdict = verdict_for(findings)
         status = UnitStatus.QUARANTINED if verdict is Verdict.QUARANTINE else UnitStatus.ACCEPTED
-        event = self._event(
+        event = self.session.event(
             EventKind.UNIT_RECEIVED,
             {
                 "receipt_id": receipt.receipt_id,
@@ -459,11 +415,11 @@ class ReceivingWorkflow:
     def _damaged(self, receipt: ReceiptRecord) -> Outcome:
         action = self.view.last_action(receipt.receipt_id, [EventKind.UNIT_RECEIVED.value])
         if action is None:
-            return _refuse(FindingCode.NOT_APPLICABLE, "Scan the unit first, then #DAMAGED")
+            return refuse(FindingCode.NOT_APPLICABLE, "Scan the unit first, then #DAMAGED")
         record = self.view.unit(action.subject)
         assert record is not None
         finding = packaging_damaged(action.subject)
-        event = self._event(
+        event = self.session.event(
             EventKind.UNIT_MARKED_DAMAGED,
             {
                 "receipt_id": receipt.receipt_id,
@@ -486,7 +442,7 @@ class ReceivingWorkflow:
             receipt.receipt_id, [EventKind.UNIT_RECEIVED.value, EventKind.SEAL_CHECKED.value]
         )
         if action is None:
-            return _refuse(FindingCode.NOTHING_TO_UNDO, "Nothing to undo in this receipt")
+            return refuse(FindingCode.NOTHING_TO_UNDO, "Nothing to undo in this receipt")
         payload: dict[str, Any] = {
             "receipt_id": receipt.receipt_id,
             "undone_event_id": action.event_id,
@@ -497,7 +453,7 @@ class ReceivingWorkflow:
             record = self.view.unit(action.subject)
             assert record is not None
             if record.status is not UnitStatus.ACCEPTED:
-                return _refuse(
+                return refuse(
                     FindingCode.NOTHING_TO_UNDO,
                     f"{action.subject} is on hold; only a supervisor can lift a hold",
                 )
@@ -513,102 +469,28 @@ class ReceivingWorkflow:
                 )
             ]
             if not shipment_ids:
-                return _refuse(
+                return refuse(
                     FindingCode.NOTHING_TO_UNDO,
                     f"Seal {action.subject} put the shipment on hold; "
                     "only a supervisor can lift it",
                 )
             payload["shipment_ids"] = shipment_ids
             what = f"check of seal {action.subject}"
-        event = self._event(EventKind.ACTION_UNDONE, payload)
+        event = self.session.event(EventKind.ACTION_UNDONE, payload)
         return Outcome(Verdict.INFO, f"Undone: {what}", events=(event,), unit=action.subject)
 
-    # -- close --------------------------------------------------------------
-
-    def _close(self, receipt: ReceiptRecord) -> Outcome:
-        findings: list[Finding] = []
-        events: list[Event] = []
-        summary: dict[str, Any] = {}
-        details: list[str] = []
-        for shipment_id in receipt.shipment_ids:
-            units = self.view.units(shipment_id)
-            seals = self.view.seals(shipment_id)
-            missing_units = [
-                u.unit_id for u in units if u.expected and u.status is UnitStatus.EXPECTED
-            ]
-            counts = {
-                status.value: sum(1 for u in units if u.status is status)
-                for status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED)
-            }
-            expected_count = sum(1 for u in units if u.expected)
-            shipment_findings = [
-                f
-                for f in (
-                    check_seals_at_close(
-                        shipment_id,
-                        [s.seal for s in seals if s.expected],
-                        [s.seal for s in seals if s.status is not SealStatus.PENDING],
-                    ),
-                    check_units_at_close(shipment_id, missing_units),
-                )
-                if f is not None
-            ]
-            findings.extend(shipment_findings)
-            events.extend(self._hold_shipment(shipment_id, f) for f in shipment_findings)
-            summary[shipment_id] = {
-                "expected": expected_count,
-                "accepted": counts["accepted"],
-                "quarantined": counts["quarantined"],
-                "missing": len(missing_units),
-                "findings": [f.code.value for f in shipment_findings],
-            }
-            details.append(
-                f"{shipment_id}: {counts['accepted']} accepted, {counts['quarantined']} on hold, "
-                f"{len(missing_units)} missing of {expected_count} expected"
-            )
-        events.append(
-            self._event(
-                EventKind.RECEIPT_CLOSED,
-                {
-                    "receipt_id": receipt.receipt_id,
-                    "shipment_ids": list(receipt.shipment_ids),
-                    "summary": summary,
-                    "findings": [f.as_dict() for f in findings],
-                },
-            )
-        )
-        verdict = verdict_for(findings)
-        totals = {
-            key: sum(s[key] for s in summary.values())
-            for key in ("expected", "accepted", "quarantined", "missing")
-        }
-        headline = (
-            f"Receipt closed: {', '.join(receipt.shipment_ids)}: {totals['accepted']} accepted, "
-            f"{totals['quarantined']} on hold, {totals['missing']} missing "
-            f"of {totals['expected']} expected"
-        )
-        return Outcome(
-            verdict,
-            headline,
-            findings=tuple(findings),
-            events=tuple(events),
-            shipment=receipt.shipment_ids[0],
-            details=tuple(details),
-        )
-
     # -- helpers ------------------------------------------------------------
-
-    def _hold_shipment(self, shipment_id: str, finding: Finding) -> Event:
-        return self._event(
-            EventKind.SHIPMENT_HELD,
-            {"shipment_id": shipment_id, "findings": [finding.as_dict()]},
-        )
 
     def _progress(self, shipment_id: str) -> str:
         # Counted in SQL: loading every unit of a 10,000-pallet shipment per scan is too slow.
         expected, done = self.view.unit_counts(shipment_id)
         # The unit being received now is not in the projection yet.
         return f"{min(done + 1, expected)}/{expected}"
+
+    def _record(self, scan: Scan, code: Code, outcome: Outcome) -> Outcome:
+        receipt = self.receipt() if self.operator is not None else None
+        context = {"receipt_id": receipt.receipt_id if receipt else None}
+        return self.session.record(scan, code, outcome, context)
 
     def _unit_of(self, shipment: ShipmentRecord, unit_id: str) -> Unit | None:
         """The manifest's unit `unit_id`, from an index built once per manifest."""
@@ -622,58 +504,6 @@ class ReceivingWorkflow:
             cached = (manifest, index)
             self._unit_index[shipment.shipment_id] = cached
         return cached[1].get(unit_id)
-
-    def _record(self, scan: Scan, code: Code, outcome: Outcome) -> Outcome:
-        """Prefix the outcome's events with the scan itself: every scan is evidence."""
-        display = printable(scan.text)
-        receipt = self.receipt() if self.operator is not None else None
-        recorded = self._event(
-            EventKind.SCAN_RECORDED,
-            {
-                "input": scan.text,
-                "symbology": scan.symbology,
-                "device": scan.device,
-                "code_kind": type(code).__name__,
-                "verdict": outcome.verdict.value,
-                "headline": outcome.headline,
-                "findings": [f.as_dict() for f in outcome.findings],
-                "unit": outcome.unit,
-                "shipment": outcome.shipment,
-                "receipt_id": receipt.receipt_id if receipt else None,
-            },
-            operator_id=outcome.login.id if outcome.login else None,
-        )
-        return Outcome(
-            verdict=outcome.verdict,
-            headline=outcome.headline,
-            findings=outcome.findings,
-            events=(recorded, *outcome.events),
-            input_display=display,
-            unit=outcome.unit,
-            shipment=outcome.shipment,
-            login=outcome.login,
-            logout=outcome.logout,
-            details=outcome.details,
-        )
-
-    def _event(
-        self, kind: EventKind, payload: Mapping[str, Any], *, operator_id: str | None = None
-    ) -> Event:
-        return Event.new(
-            kind,
-            station_id=self.settings.station_id,
-            operator_id=operator_id or (self.operator.id if self.operator else None),
-            recorded_at=self.clock.now(),
-            payload=payload,
-        )
-
-    def _today(self) -> dt.date:
-        return self.clock.now().date()
-
-
-def _refuse(code: FindingCode, message: str) -> Outcome:
-    finding = Finding(code, Severity.REFUSAL, message)
-    return Outcome(Verdict.REJECT, message, findings=(finding,))
 
 
 def _shipment_summary(shipment: ShipmentRecord) -> str:
