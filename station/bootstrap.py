@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.config import StationConfig
+from station.devices import DeviceSet
 from station.domain.manifest import ParsedManifests, parse_manifest_csv, parse_manifest_json
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock
@@ -38,6 +39,7 @@ class Station:
     workflow: ReceivingWorkflow
     recorder: ScanRecorder
     clock: Clock
+    devices: DeviceSet
 
     def close(self) -> None:
         """Close the database."""
@@ -121,4 +123,5 @@ def open_station(
         workflow=workflow,
         recorder=ScanRecorder(workflow, log),
         clock=clock,
+        devices=DeviceSet(config.scanners),
     )

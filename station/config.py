@@ -51,6 +51,10 @@ class StationConfig:
     required_fields: tuple[MovingDataField, ...]
     risk: RiskPolicy
     operators: tuple[Operator, ...] = field(default=())
+    scanners: tuple[str, ...] = ("wedge",)
+    """Scanner device URLs; ``wedge`` is the terminal's own keyboard input."""
+    printers: tuple[str, ...] = ()
+    """Label printer URLs; the first is the default."""
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -91,7 +95,8 @@ def load_config(path: Path | None = None) -> StationConfig:
     return _Reader(path).station(data)
 
 
-_TOP_KEYS = ("station", "scanner", "codes", "moving_data", "risk", "operators")
+_TOP_KEYS = ("station", "scanner", "devices", "codes", "moving_data", "risk", "operators")
+_DEVICES_KEYS = ("scanners", "printers")
 _STATION_KEYS = ("id", "site", "required_training")
 _SCANNER_KEYS = (
     "terminator",
@@ -197,6 +202,7 @@ class _Reader:
             required_fields=self.moving_data(self.get(top, "", "moving_data", dict, {})),
             risk=self.risk(self.get(top, "", "risk", dict, {})),
             operators=self.operators(top),
+            **self.devices(self.get(top, "", "devices", dict, {})),
         )
 
     def scanner(self, value: object) -> ScannerSettings:
@@ -228,6 +234,25 @@ class _Reader:
             if getattr(settings, name) <= 0:
                 raise self.fail(f"scanner.{name}", "must be greater than zero")
         return settings
+
+    def devices(self, value: object) -> dict[str, tuple[str, ...]]:
+        table = self.table(value, "devices", _DEVICES_KEYS)
+        found: dict[str, tuple[str, ...]] = {}
+        for name in _DEVICES_KEYS:
+            if name not in table:
+                continue
+            urls = self.strings(table, "devices", name)
+            for i, url in enumerate(urls):
+                scheme = url.partition(":")[0]
+                if url != "wedge" and (not scheme or ":" not in url):
+                    raise self.fail(
+                        f"devices.{name}[{i}]",
+                        f"expected a device URL such as 'serial:///dev/ttyACM0', found {url!r}",
+                    )
+            if len(set(urls)) != len(urls):
+                raise self.fail(f"devices.{name}", "the same device is listed twice")
+            found[name] = urls
+        return found
 
     def codes(self, value: object) -> ClassifierRules:
         table = self.table(value, "codes", _CODES_KEYS)

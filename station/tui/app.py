@@ -22,11 +22,14 @@ from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
 from station.bootstrap import Station
 from station.config import ScannerSettings
+from station.devices import WEDGE
 from station.domain.codes import Command
 from station.domain.findings import Verdict
 from station.domain.printable import printable
 from station.domain.scan import Scan
-from station.ports import SealStatus, UnitStatus
+from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
+from station.tui.messages import DeviceStatusChanged
+from station.tui.screens.devices import DevicesScreen
 from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
@@ -66,6 +69,7 @@ class StationApp(App[None]):
         Binding("f4", "command('SEAL-DAMAGED')", "Seal damaged"),
         Binding("f5", "command('UNDO')", "Undo"),
         Binding("f9", "command('LOGOUT')", "Log out"),
+        Binding("f6", "devices", "Devices"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -104,6 +108,8 @@ class StationApp(App[None]):
 
     def on_mount(self) -> None:
         self.wedge.start()
+        # Device threads post messages; Textual's post_message is thread-safe.
+        self.station.devices.start(on_scan=self._device_scan, on_status=self._device_status)
         self.query_one(VerdictBanner).show_text("Ready. Scan a badge to start.")
         self.refresh_view()
         self.query_one("#entry", Input).focus()
@@ -115,8 +121,40 @@ class StationApp(App[None]):
 
     # -- input --------------------------------------------------------------
 
+    def _device_scan(self, scan: Scan) -> None:
+        self.post_message(ScanReceived(scan))
+
+    def _device_status(self, status: DeviceStatus) -> None:
+        self.post_message(DeviceStatusChanged(status))
+
+    def on_unmount(self) -> None:
+        self.station.devices.stop()
+
     def on_scan_received(self, message: ScanReceived) -> None:
-        self.process(self.station.recorder.handle(message.scan))
+        scan = message.scan
+        if scan.device == WEDGE:
+            self.station.devices.count_scan(WEDGE)
+        screen = self.screen
+        if isinstance(screen, DevicesScreen) and screen.test_mode:
+            screen.show_test_scan(scan)
+            return
+        self.process(self.station.recorder.handle(scan))
+
+    def on_device_status_changed(self, message: DeviceStatusChanged) -> None:
+        status = message.status
+        if status.state in (DeviceState.ERROR, DeviceState.RECONNECTING):
+            device, detail = printable(status.device, 40), printable(status.detail, 80)
+            self.notify(
+                f"{device}: {status.state.value} {detail}",
+                severity="warning",
+                markup=False,
+            )
+        if isinstance(self.screen, DevicesScreen):
+            self.screen.refresh_devices()
+
+    def action_devices(self) -> None:
+        if not isinstance(self.screen, DevicesScreen):
+            self.push_screen(DevicesScreen(self.station.devices, self.station.config.rules))
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         text = message.value.strip()
