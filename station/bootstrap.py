@@ -21,6 +21,13 @@ from station.store.eventlog import EventLog
 from station.store.projections import ReceivingProjector
 from station.store.views import SqliteReceivingView
 from station.workflows.importing import ImportResult, plan_import
+from station.workflows.quarantine import (
+    Credentials,
+    Decision,
+    DecisionResult,
+    Disposition,
+    QuarantineDesk,
+)
 from station.workflows.receiving import ReceivingSettings, ReceivingWorkflow
 from station.workflows.recorder import ScanRecorder
 
@@ -40,10 +47,35 @@ class Station:
     recorder: ScanRecorder
     clock: Clock
     devices: DeviceSet
+    quarantine: QuarantineDesk
 
     def close(self) -> None:
         """Close the database."""
         self.log.close()
+
+    def decide(
+        self,
+        decision: Decision,
+        entity_kind: str,
+        entity_id: str,
+        credentials: Credentials,
+        text: str,
+        *,
+        evidence: str | None = None,
+        disposition: Disposition | None = None,
+    ) -> DecisionResult:
+        """Check a supervisor's decision on a hold and commit it before reporting it."""
+        result = self.quarantine.decide(
+            decision,
+            entity_kind,
+            entity_id,
+            credentials,
+            text,
+            evidence=evidence,
+            disposition=disposition,
+        )
+        self.log.append(result.events)
+        return result
 
     def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
         """Parse manifest files and commit the import; raise `ManifestError` if any is corrupt."""
@@ -124,4 +156,7 @@ def open_station(
         recorder=ScanRecorder(workflow, log),
         clock=clock,
         devices=DeviceSet(config.scanners),
+        quarantine=QuarantineDesk(
+            config.station_id, config.operators, config.required_training, view, clock
+        ),
     )

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from station.domain.codes import DocumentKind
 from station.domain.events import Event, StoredEvent
+from station.domain.findings import Finding
 from station.domain.manifest import Manifest
 from station.domain.scan import Scan
 
@@ -49,6 +50,8 @@ class UnitStatus(StrEnum):
     ACCEPTED = "accepted"
     QUARANTINED = "quarantined"
     MISSING = "missing"
+    REJECTED = "rejected"
+    """Refused after quarantine: returned to the vendor or scrapped."""
 
 
 class ShipmentStatus(StrEnum):
@@ -121,6 +124,37 @@ class ActionRecord:
     kind: str
     subject: str
     receipt_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRecord:
+    """Something on hold: a unit or a whole shipment, with the findings that put it there."""
+
+    entity_kind: str
+    entity_id: str
+    shipment_id: str | None
+    findings: tuple[Finding, ...]
+    since: str
+    placed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldAction:
+    """A supervisor's note or decision on a hold."""
+
+    action: str
+    operator_id: str | None
+    at: str
+    text: str
+    evidence: str | None
+
+
+class QuarantineView(Protocol):
+    """Read-only queries the quarantine board makes."""
+
+    def hold(self, entity_kind: str, entity_id: str) -> HoldRecord | None: ...
+
+    def holds(self) -> list[HoldRecord]: ...
 
 
 class ReceivingView(Protocol):

@@ -31,6 +31,9 @@ class EventKind(StrEnum):
     UNIT_MARKED_DAMAGED = "unit.marked_damaged"
     SHIPMENT_HELD = "shipment.held"
     ACTION_UNDONE = "action.undone"
+    HOLD_NOTE_ADDED = "hold.note_added"
+    HOLD_RELEASED = "hold.released"
+    HOLD_REJECTED = "hold.rejected"
 
 
 @dataclass(frozen=True, slots=True)

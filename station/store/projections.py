@@ -62,6 +62,8 @@ class ReceivingProjector:
                 self._hold(conn, "unit", payload["unit_id"], payload, stored)
             case EventKind.ACTION_UNDONE:
                 self._undo(conn, payload)
+            case EventKind.HOLD_NOTE_ADDED | EventKind.HOLD_RELEASED | EventKind.HOLD_REJECTED:
+                self._decide(conn, stored)
             case EventKind.RECEIPT_CLOSED:
                 conn.execute(
                     "UPDATE receipts SET status = 'closed', closed_at = ?, summary = ?"
@@ -182,6 +184,47 @@ class ReceivingProjector:
                 stored.seq,
             ),
         )
+
+    def _decide(self, conn: sqlite3.Connection, stored: StoredEvent) -> None:
+        event = stored.event
+        payload = event.payload
+        kind, entity_id = payload["entity_kind"], payload["entity_id"]
+        conn.execute(
+            "INSERT INTO hold_actions (seq, entity_kind, entity_id, action, operator_id, at, text,"
+            " evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                stored.seq,
+                kind,
+                entity_id,
+                event.kind.value,
+                event.operator_id,
+                event.recorded_at.isoformat(),
+                payload["text"],
+                payload.get("evidence"),
+            ),
+        )
+        if event.kind is EventKind.HOLD_NOTE_ADDED:
+            return
+        conn.execute("DELETE FROM holds WHERE entity_kind = ? AND entity_id = ?", (kind, entity_id))
+        released = event.kind is EventKind.HOLD_RELEASED
+        status = UnitStatus.ACCEPTED if released else UnitStatus.REJECTED
+        if kind == "unit":
+            conn.execute("UPDATE units SET status = ? WHERE unit_id = ?", (status.value, entity_id))
+        elif not released:
+            conn.execute(
+                "UPDATE units SET status = ? WHERE shipment_id = ? AND status IN (?, ?)",
+                (
+                    status.value,
+                    entity_id,
+                    UnitStatus.ACCEPTED.value,
+                    UnitStatus.QUARANTINED.value,
+                ),
+            )
+        for unit_id in payload.get("cascade", []):
+            conn.execute(
+                "DELETE FROM holds WHERE entity_kind = 'unit' AND entity_id = ?", (unit_id,)
+            )
+            conn.execute("UPDATE units SET status = ? WHERE unit_id = ?", (status.value, unit_id))
 
     def _undo(self, conn: sqlite3.Connection, payload: Mapping[str, Any]) -> None:
         conn.execute(

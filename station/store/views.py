@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from station.domain.codes import DocumentKind
@@ -14,6 +13,8 @@ from station.domain.manifest import Manifest, parse_manifest_json
 from station.errors import StoreError
 from station.ports import (
     ActionRecord,
+    HoldAction,
+    HoldRecord,
     ReceiptRecord,
     SealRecord,
     SealStatus,
@@ -24,18 +25,6 @@ from station.ports import (
 )
 
 _UNIT_COLUMNS = "unit_id, shipment_id, expected, status, receipt_id, received_at"
-
-
-@dataclass(frozen=True, slots=True)
-class HoldRecord:
-    """Something on hold: a unit or a whole shipment, with the findings that put it there."""
-
-    entity_kind: str
-    entity_id: str
-    shipment_id: str | None
-    findings: tuple[Finding, ...]
-    since: str
-    placed_by: str | None
 
 
 class SqliteReceivingView:
@@ -157,17 +146,25 @@ class SqliteReceivingView:
             "SELECT entity_kind, entity_id, shipment_id, findings, since, placed_by FROM holds"
             " ORDER BY seq"
         ).fetchall()
-        return [
-            HoldRecord(
-                r[0],
-                r[1],
-                r[2],
-                tuple(Finding.from_dict(f) for f in json.loads(r[3])),
-                r[4],
-                r[5],
-            )
-            for r in rows
-        ]
+        return [_hold(row) for row in rows]
+
+    def hold(self, entity_kind: str, entity_id: str) -> HoldRecord | None:
+        """One hold, if `entity_id` is on hold."""
+        row = self._conn.execute(
+            "SELECT entity_kind, entity_id, shipment_id, findings, since, placed_by FROM holds"
+            " WHERE entity_kind = ? AND entity_id = ?",
+            (entity_kind, entity_id),
+        ).fetchone()
+        return _hold(row) if row else None
+
+    def hold_actions(self, entity_kind: str, entity_id: str) -> list[HoldAction]:
+        """Notes and decisions on an entity's holds, oldest first."""
+        rows = self._conn.execute(
+            "SELECT action, operator_id, at, text, evidence FROM hold_actions"
+            " WHERE entity_kind = ? AND entity_id = ? ORDER BY seq",
+            (entity_kind, entity_id),
+        ).fetchall()
+        return [HoldAction(*row) for row in rows]
 
     def is_held(self, entity_kind: str, entity_id: str) -> bool:
         """Whether a unit or shipment is on hold."""
@@ -205,6 +202,17 @@ class SqliteReceivingView:
             manifest=manifest,
             held=self.is_held("shipment", shipment_id),
         )
+
+
+def _hold(row: tuple[Any, ...]) -> HoldRecord:
+    return HoldRecord(
+        row[0],
+        row[1],
+        row[2],
+        tuple(Finding.from_dict(f) for f in json.loads(row[3])),
+        row[4],
+        row[5],
+    )
 
 
 def _unit(row: tuple[Any, ...]) -> UnitRecord:

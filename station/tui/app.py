@@ -30,6 +30,7 @@ from station.domain.scan import Scan
 from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.devices import DevicesScreen
+from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
@@ -70,6 +71,7 @@ class StationApp(App[None]):
         Binding("f5", "command('UNDO')", "Undo"),
         Binding("f9", "command('LOGOUT')", "Log out"),
         Binding("f6", "devices", "Devices"),
+        Binding("f8", "quarantine", "Quarantine"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -135,6 +137,9 @@ class StationApp(App[None]):
         if scan.device == WEDGE:
             self.station.devices.count_scan(WEDGE)
         screen = self.screen
+        if isinstance(screen, DecisionScreen):
+            screen.accept_badge(scan)
+            return
         if isinstance(screen, DevicesScreen) and screen.test_mode:
             screen.show_test_scan(scan)
             return
@@ -151,6 +156,10 @@ class StationApp(App[None]):
             )
         if isinstance(self.screen, DevicesScreen):
             self.screen.refresh_devices()
+
+    def action_quarantine(self) -> None:
+        if not isinstance(self.screen, QuarantineScreen):
+            self.push_screen(QuarantineScreen(self.station))
 
     def action_devices(self) -> None:
         if not isinstance(self.screen, DevicesScreen):

@@ -1,0 +1,216 @@
+"""The quarantine board: what is on hold, why, since when, and supervisor decisions.
+
+A decision opens a form that asks for the deciding supervisor's own badge (scan it
+or type it) and PIN at that moment, whoever is logged in at the dock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from station.bootstrap import Station
+from station.domain.printable import printable
+from station.domain.scan import Scan
+from station.ports import HoldRecord
+from station.workflows.quarantine import Credentials, Decision, DecisionResult, Disposition
+
+
+def age(since: str, now: dt.datetime) -> str:
+    """How long something has been on hold, in the largest sensible unit."""
+    try:
+        seconds = (now - dt.datetime.fromisoformat(since)).total_seconds()
+    except ValueError:
+        return "?"
+    if seconds < 3600:
+        return f"{max(0, int(seconds // 60))} min"
+    if seconds < 172800:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
+class QuarantineScreen(Screen[None]):
+    """Everything on hold; F2 note, F3 release, F4 reject the selected hold."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "decide('note')", "Note"),
+        Binding("f3", "decide('release')", "Release"),
+        Binding("f4", "decide('reject')", "Reject"),
+        Binding("escape,f8", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, station: Station) -> None:
+        super().__init__()
+        self.station = station
+        self.holds: list[HoldRecord] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Quarantine board", style="bold"), id="board-title")
+            yield DataTable[Text](id="hold-table", cursor_type="row")
+            yield Static(id="hold-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#hold-table", DataTable)
+        table.add_columns("On hold", "Shipment", "Findings", "Age", "Placed by")
+        self.refresh_holds()
+        table.focus()
+
+    def refresh_holds(self) -> None:
+        """Reload the holds from the projections."""
+        table = self.query_one("#hold-table", DataTable)
+        table.clear()
+        self.holds = self.station.view.holds()
+        now = self.station.clock.now()
+        for hold in self.holds:
+            codes = ", ".join(sorted({f.code.value for f in hold.findings}))
+            table.add_row(
+                Text(f"{hold.entity_kind} {printable(hold.entity_id, 24)}"),
+                Text(hold.shipment_id or "-"),
+                Text(printable(codes, 30), style="yellow"),
+                Text(age(hold.since, now)),
+                Text(hold.placed_by or "-"),
+                key=f"{hold.entity_kind}:{hold.entity_id}",
+            )
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def selected(self) -> HoldRecord | None:
+        """The hold under the cursor."""
+        table = self.query_one("#hold-table", DataTable)
+        if not self.holds or table.cursor_row >= len(self.holds):
+            return None
+        return self.holds[table.cursor_row]
+
+    def _show_detail(self) -> None:
+        hold = self.selected()
+        detail = self.query_one("#hold-detail", Static)
+        if hold is None:
+            detail.update(Text("Nothing is on hold."))
+            return
+        text = Text()
+        text.append(f"{hold.entity_kind} {printable(hold.entity_id)}", style="bold")
+        text.append(f"  since {hold.since[:16]} by {hold.placed_by or '-'}\n")
+        for finding in hold.findings:
+            text.append(f"- {finding.code.value}: {finding.message}\n")
+        for action in self.station.view.hold_actions(hold.entity_kind, hold.entity_id):
+            text.append(f"  {action.at[:16]} {action.action} by {action.operator_id}: ")
+            text.append(printable(action.text, 120))
+            if action.evidence:
+                text.append(f" [evidence: {printable(action.evidence, 60)}]")
+            text.append("\n")
+        detail.update(text)
+
+    def action_decide(self, name: str) -> None:
+        hold = self.selected()
+        if hold is None:
+            self.app.bell()
+            return
+        self.app.push_screen(DecisionScreen(self.station, hold, Decision(name)), self._decided)
+
+    def _decided(self, result: DecisionResult | None) -> None:
+        if result is None:
+            return
+        self.app.notify(
+            result.message, severity="information" if result.events else "error", markup=False
+        )
+        if not result.events:
+            self.app.bell()
+        self.refresh_holds()
+
+
+class DecisionScreen(ModalScreen[DecisionResult | None]):
+    """The form for one decision: badge, PIN, reason, evidence, disposition."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Decide"),
+    ]
+
+    def __init__(self, station: Station, hold: HoldRecord, decision: Decision) -> None:
+        super().__init__()
+        self.station = station
+        self.hold = hold
+        self.decision = decision
+
+    def compose(self) -> ComposeResult:
+        prompt = {
+            Decision.NOTE: "Note",
+            Decision.RELEASE: "Release reason: how was provenance determined?",
+            Decision.REJECT: "Rejection reason",
+        }[self.decision]
+        with Vertical(id="decision"):
+            yield Static(
+                Text(
+                    f"{self.decision.value.upper()} {self.hold.entity_kind} "
+                    f"{printable(self.hold.entity_id)}",
+                    style="bold",
+                )
+            )
+            yield Input(placeholder="Supervisor badge (scan or type)", id="badge")
+            yield Input(placeholder="PIN", password=True, id="pin")
+            yield Input(placeholder=prompt, id="text")
+            yield Input(placeholder="Evidence reference (document no., photo path)", id="evidence")
+            if self.decision is Decision.REJECT:
+                yield Select(
+                    [
+                        ("Return to vendor", Disposition.RETURN_TO_VENDOR),
+                        ("Scrap", Disposition.SCRAP),
+                    ],
+                    prompt="Disposition",
+                    id="disposition",
+                )
+            yield Static(Text("Enter: next field / decide   Esc: cancel", style="dim"), id="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#badge", Input).focus()
+
+    def accept_badge(self, scan: Scan) -> None:
+        """A badge scanned while the form is open fills the badge field."""
+        self.query_one("#badge", Input).value = scan.text.strip()
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        order = ["badge", "pin", "text", "evidence"]
+        current = message.input.id or ""
+        if current in order[:-1]:
+            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+        else:
+            self.action_submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        disposition = None
+        if self.decision is Decision.REJECT:
+            value = self.query_one("#disposition", Select).value
+            disposition = value if isinstance(value, Disposition) else None
+        evidence = self.query_one("#evidence", Input).value.strip() or None
+        result = self.station.decide(
+            self.decision,
+            self.hold.entity_kind,
+            self.hold.entity_id,
+            Credentials(
+                self.query_one("#badge", Input).value,
+                self.query_one("#pin", Input).value or None,
+            ),
+            self.query_one("#text", Input).value,
+            evidence=evidence,
+            disposition=disposition,
+        )
+        if not result.events:
+            self.app.bell()
+            self.query_one("#error", Static).update(Text(result.message, style="bold red"))
+            return
+        self.dismiss(result)

@@ -1,0 +1,185 @@
+"""The quarantine board: supervisors note, release or reject what is on hold.
+
+Every decision needs the deciding supervisor's own badge (and PIN when their roster
+entry has one) at that moment, even if a clerk is logged in at the dock. Releasing
+from quarantine needs a reason stating how provenance was determined, and must be
+made by someone other than the person who placed the hold (four eyes). Each
+decision is one event naming the supervisor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from station.domain.events import Event, EventKind
+from station.domain.findings import FindingCode, Verdict
+from station.domain.operators import Operator, Role, qualification, verify_pin
+from station.domain.printable import printable
+from station.ports import Clock, HoldRecord, QuarantineView
+
+MIN_REASON_LENGTH = 15
+SEAL_CODES = frozenset(
+    {FindingCode.SEAL_MISMATCH, FindingCode.SEAL_DAMAGED, FindingCode.SEAL_MISSING}
+)
+
+
+class Decision(StrEnum):
+    """What a supervisor does with a hold."""
+
+    NOTE = "note"
+    RELEASE = "release"
+    REJECT = "reject"
+
+
+class Disposition(StrEnum):
+    """What happens to rejected material."""
+
+    RETURN_TO_VENDOR = "return_to_vendor"
+    SCRAP = "scrap"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a supervisor presents at the moment of a decision."""
+
+    badge: str
+    pin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionResult:
+    """The outcome of a decision: events to commit, or why it was refused."""
+
+    verdict: Verdict
+    message: str
+    events: tuple[Event, ...] = ()
+
+
+_KINDS = {
+    Decision.NOTE: EventKind.HOLD_NOTE_ADDED,
+    Decision.RELEASE: EventKind.HOLD_RELEASED,
+    Decision.REJECT: EventKind.HOLD_REJECTED,
+}
+
+
+class QuarantineDesk:
+    """Decisions on holds, checked against the roster and the hold's history."""
+
+    def __init__(
+        self,
+        station_id: str,
+        operators: tuple[Operator, ...],
+        required_training: str,
+        view: QuarantineView,
+        clock: Clock,
+    ) -> None:
+        self.station_id = station_id
+        self.required_training = required_training
+        self.view = view
+        self.clock = clock
+        self._badges = {op.badge: op for op in operators}
+
+    def decide(
+        self,
+        decision: Decision,
+        entity_kind: str,
+        entity_id: str,
+        credentials: Credentials,
+        text: str,
+        *,
+        evidence: str | None = None,
+        disposition: Disposition | None = None,
+    ) -> DecisionResult:
+        """Check and describe one decision; the caller commits `events`."""
+        hold = self.view.hold(entity_kind, entity_id)
+        if hold is None:
+            return _refused(f"{entity_kind} {printable(entity_id)} is not on hold")
+        supervisor, problem = self._supervisor(credentials)
+        if supervisor is None:
+            return _refused(problem)
+        text = text.strip()
+        if decision is Decision.NOTE and not (text or evidence):
+            return _refused("A note needs text or an evidence reference")
+        if decision is Decision.RELEASE:
+            if hold.placed_by == supervisor.id:
+                return _refused(
+                    f"Four eyes: {supervisor.name} placed this hold and cannot release it; "
+                    "another supervisor must decide"
+                )
+            if len(text) < MIN_REASON_LENGTH:
+                return _refused(
+                    "A release needs a reason stating how provenance was determined "
+                    f"(at least {MIN_REASON_LENGTH} characters)"
+                )
+        if decision is Decision.REJECT:
+            if disposition is None:
+                return _refused("A rejection needs a disposition: return to vendor or scrap")
+            if not text:
+                return _refused("A rejection needs a reason")
+        payload: dict[str, Any] = {
+            "entity_kind": entity_kind,
+            "entity_id": entity_id,
+            "shipment_id": hold.shipment_id,
+            "text": text,
+            "evidence": evidence,
+            "placed_by": hold.placed_by,
+            "findings": [f.as_dict() for f in hold.findings],
+        }
+        if disposition is not None:
+            payload["disposition"] = disposition.value
+        if entity_kind == "shipment" and decision is not Decision.NOTE:
+            payload["cascade"] = self._cascade(hold, decision)
+        event = Event.new(
+            _KINDS[decision],
+            station_id=self.station_id,
+            operator_id=supervisor.id,
+            recorded_at=self.clock.now(),
+            payload=payload,
+        )
+        done = {
+            Decision.NOTE: "Note added to",
+            Decision.RELEASE: "Released from quarantine:",
+            Decision.REJECT: f"Rejected ({disposition.value if disposition else ''}):",
+        }[decision]
+        return DecisionResult(
+            Verdict.ACCEPT if decision is not Decision.NOTE else Verdict.INFO,
+            f"{done} {entity_kind} {printable(entity_id)} by {supervisor.name}",
+            (event,),
+        )
+
+    def _supervisor(self, credentials: Credentials) -> tuple[Operator | None, str]:
+        operator = self._badges.get(credentials.badge.strip())
+        if operator is None:
+            return None, f"Badge {printable(credentials.badge)!r} is not on this station's roster"
+        check = qualification(
+            operator, Role.SUPERVISE, self.required_training, self.clock.now().date()
+        )
+        if not check.ok:
+            return None, f"Decision refused: {check.reason}"
+        if operator.pin_hash is not None and not verify_pin(
+            credentials.pin or "", operator.pin_hash
+        ):
+            return None, f"Decision refused: wrong or missing PIN for {operator.name}"
+        return operator, ""
+
+    def _cascade(self, hold: HoldRecord, decision: Decision) -> list[str]:
+        """Unit holds decided together with their shipment's hold."""
+        held_units = [
+            h
+            for h in self.view.holds()
+            if h.entity_kind == "unit" and h.shipment_id == hold.entity_id
+        ]
+        if decision is Decision.REJECT:
+            return [h.entity_id for h in held_units]
+        # A released seal hold also lifts unit holds that had no reason of their own.
+        return [
+            h.entity_id
+            for h in held_units
+            if h.findings and all(f.code in SEAL_CODES for f in h.findings)
+        ]
+
+
+def _refused(message: str) -> DecisionResult:
+    return DecisionResult(Verdict.REJECT, message)
