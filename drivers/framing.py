@@ -167,8 +167,13 @@ def check_encoding(encoding: str) -> str:
 
 
 def nanoseconds(at: float) -> int:
-    """`at` (monotonic seconds) as whole nanoseconds; 0 for a reading that is not finite."""
-    return int(at * 1e9) if math.isfinite(at) else 0
+    """`at` (monotonic seconds) as whole nanoseconds; 0 for a reading that is not finite.
+
+    >>> nanoseconds(1.5), nanoseconds(float("nan")), nanoseconds(1e300)
+    (1500000000, 0, 0)
+    """
+    ns = at * 1e9
+    return int(ns) if math.isfinite(ns) else 0
 
 
 class ScanFramer:

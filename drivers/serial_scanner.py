@@ -40,7 +40,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol, cast
 
 from drivers.framing import FramingProfile, ScanFramer, Suffix
 from drivers.urls import DeviceURL
@@ -88,7 +88,9 @@ class ReconnectingSource:
         self.reconnect_max_s = reconnect_max_s
         self.reconnect_min_s = min(RECONNECT_MIN_S, reconnect_max_s)
         self._lock = threading.Lock()
-        self._status = DeviceStatus(device=device_id, state=DeviceState.STOPPED, detail="not started")
+        self._status = DeviceStatus(
+            device=device_id, state=DeviceState.STOPPED, detail="not started"
+        )
         self._stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._on_scan: Callable[[Scan], None] = _ignore
@@ -101,13 +103,17 @@ class ReconnectingSource:
         on_scan: Callable[[Scan], None],
         on_status: Callable[[DeviceStatus], None],
     ) -> None:
-        """Start reading in a daemon thread; return at once. A second call while running is ignored."""
+        """Start reading in a daemon thread and return at once; ignored while running."""
         if self._thread is not None and self._thread.is_alive():
             return
         self._on_scan = on_scan
         self._on_status = on_status
         self._stop_event = threading.Event()
-        self._set(DeviceState.CONNECTING, self._connecting_detail())
+        with self._lock:
+            # Posted from the thread: callbacks never run on the caller's thread.
+            self._status = dataclasses.replace(
+                self._status, state=DeviceState.CONNECTING, detail=self._connecting_detail()
+            )
         self._thread = threading.Thread(
             target=self._run, name=f"scanner {self.device_id}", daemon=True
         )
@@ -155,6 +161,7 @@ class ReconnectingSource:
     # -- the thread -------------------------------------------------------------
 
     def _run(self) -> None:
+        self._post(self.status())
         delay = self.reconnect_min_s
         stop = self._stop_event
         while not stop.is_set():
@@ -163,7 +170,7 @@ class ReconnectingSource:
             except Exception as exc:
                 self._set(
                     DeviceState.RECONNECTING,
-                    f"cannot open {self.device_id}: {describe(exc)}; next try in {delay:g} s",
+                    f"cannot open: {describe(exc)}; next try in {delay:g} s",
                 )
                 if stop.wait(delay):
                     break
@@ -171,20 +178,20 @@ class ReconnectingSource:
                 continue
             delay = self.reconnect_min_s
             self._set(DeviceState.CONNECTED, connected)
-            lost = self._read_until_lost()
+            lost = self._read_until_lost(stop)
             self._deliver(self._safely(self._drain))
             with contextlib.suppress(Exception):
                 self._disconnect()
             if lost is not None:
-                self._set(DeviceState.RECONNECTING, f"lost {self.device_id}: {lost}")
+                self._set(DeviceState.RECONNECTING, f"disconnected: {lost}")
                 if stop.wait(delay):
                     break
         self._set(DeviceState.STOPPED, "stopped")
 
-    def _read_until_lost(self) -> str | None:
+    def _read_until_lost(self, stop: threading.Event) -> str | None:
         """Poll until stopped (``None``) or the device fails (the reason)."""
         noticed: str | None = None
-        while not self._stop_event.is_set():
+        while not stop.is_set():
             try:
                 scans = self._poll()
             except Exception as exc:
@@ -220,6 +227,9 @@ class ReconnectingSource:
             if current.state is state and current.detail == detail:
                 return
             self._status = snapshot = dataclasses.replace(current, state=state, detail=detail)
+        self._post(snapshot)
+
+    def _post(self, snapshot: DeviceStatus) -> None:
         # A failing status callback has nowhere to be reported but `status()`.
         with contextlib.suppress(Exception):
             self._on_status(snapshot)
@@ -248,8 +258,9 @@ def open_pyserial_port(path: str, baud: int, timeout: float) -> SerialPort:
     """Open `path` with pyserial, 8N1, locked against other openers."""
     import serial  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    port: Any = serial.Serial(port=path, baudrate=baud, timeout=timeout, exclusive=True)
-    return port  # type: ignore[no-any-return]
+    return cast(
+        SerialPort, serial.Serial(port=path, baudrate=baud, timeout=timeout, exclusive=True)
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -317,7 +328,9 @@ class SerialScanner(ReconnectingSource):
         )
 
 
-def open_serial_scanner(url: DeviceURL, *, open_port: PortOpener = open_pyserial_port) -> SerialScanner:
+def open_serial_scanner(
+    url: DeviceURL, *, open_port: PortOpener = open_pyserial_port
+) -> SerialScanner:
     """The scanner for a ``serial://`` URL; `DeviceError` naming the URL and parameter if it is bad.
 
     The port is not opened here: `SerialScanner.start` opens it in its thread,
@@ -338,11 +351,13 @@ def serial_settings(url: DeviceURL) -> SerialSettings:
         raise DeviceError(f"{url.text}: expected a device path, e.g. serial:///dev/ttyACM0")
     baud = url.int_param("baud", 9600)
     if baud <= 0:
-        raise DeviceError(f"{url.text}: baud={baud!r}: expected a positive number of bits per second")
+        raise DeviceError(
+            f"{url.text}: baud={baud!r}: expected a positive number of bits per second"
+        )
     try:
         framing = FramingProfile(
             suffix=Suffix.parse(url.param("suffix", Suffix.CR.value)),
-            gap_ms=url.float_param("gap_ms", -1.0) if "gap_ms" in url.params else None,
+            gap_ms=url.float_param("gap_ms", 0.0) if "gap_ms" in url.params else None,
             encoding=url.param("encoding", "latin-1"),
             aim=flag_param(url, "aim", default=False),
             device=url.text,
@@ -362,9 +377,7 @@ def check_params(url: DeviceURL, known: tuple[str, ...]) -> None:
     """`DeviceError` for a query parameter the driver does not know."""
     for name in url.params:
         if name not in known:
-            raise DeviceError(
-                f"{url.text}: unknown parameter {name!r} (known: {', '.join(known)})"
-            )
+            raise DeviceError(f"{url.text}: unknown parameter {name!r} (known: {', '.join(known)})")
 
 
 def flag_param(url: DeviceURL, name: str, *, default: bool) -> bool:

@@ -90,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    devices = sub.add_parser(
+        "devices", parents=[common], help="list the configured devices and probe them"
+    )
+    devices.add_argument("--json", action="store_true", help="print JSON")
+    devices.add_argument("--wait", type=float, default=3.0, help="seconds to wait for each scanner")
+
+    decode = sub.add_parser("decode", parents=[common], help="decode barcodes in images or videos")
+    decode.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    decode.add_argument("--decoder", choices=["zxing", "zbar"], default="zxing")
+    decode.add_argument("--formats", help="comma-separated symbologies, e.g. qr,datamatrix")
+    decode.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("check-config", parents=[common], help="validate the config file")
     pin = sub.add_parser(
         "hash-pin", help="print the pin_hash for a roster entry (reads the PIN from stdin)"
@@ -299,6 +311,41 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failures else EXIT_OK
 
 
+def cmd_devices(args: argparse.Namespace) -> int:
+    from station.device_probe import probe_all  # noqa: PLC0415 - drivers load only here
+
+    config = _config(args)
+    results = probe_all(config.scanners, config.printers, wait=args.wait)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=True, indent=2))
+    else:
+        for r in results:
+            print(f"{r.role:<8} {printable(r.url, 50):<50} {r.state:<12} {printable(r.detail, 80)}")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_INVALID
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    from drivers.decode_files import decode_paths, result_as_dict  # noqa: PLC0415
+
+    formats = frozenset(f.strip() for f in args.formats.split(",")) if args.formats else None
+    results = decode_paths(args.files, args.decoder, formats)
+    if args.json:
+        print(json.dumps([result_as_dict(r) for r in results], ensure_ascii=True, indent=2))
+    else:
+        for result in results:
+            data = result_as_dict(result)
+            print(f"{printable(str(data['path']))}:")
+            if data.get("error"):
+                print(f"  error: {printable(str(data['error']))}")
+            for code in data.get("codes", []):
+                print(
+                    f"  {code.get('format', '?')} {code.get('symbology') or ''} "
+                    f"{code.get('display', '')}  [{code.get('kind', '')}]"
+                )
+    found = any(result_as_dict(r).get("codes") for r in results)
+    return EXIT_OK if found else EXIT_INVALID
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = _config(args)
     print(
@@ -326,6 +373,8 @@ _COMMANDS = {
     "events": cmd_events,
     "verify-log": cmd_verify_log,
     "scan": cmd_scan,
+    "devices": cmd_devices,
+    "decode": cmd_decode,
     "check-config": cmd_check_config,
     "hash-pin": cmd_hash_pin,
 }

@@ -272,3 +272,7 @@ class LabelPrinter(Protocol):
     device_id: str
 
     def send(self, document: PrintDocument) -> None: ...
+
+    def probe(self) -> str:
+        """A short status of the printer without printing; raises `DeviceError`."""
+        ...
