@@ -18,9 +18,12 @@ from station.domain.manifest import ParsedManifests, parse_manifest_csv, parse_m
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock
 from station.store.eventlog import EventLog
-from station.store.projections import ReceivingProjector
+from station.store.lot_projection import LotProjector
+from station.store.lot_view import SqliteLotView
+from station.store.projections import Projectors, ReceivingProjector
 from station.store.views import SqliteReceivingView
 from station.workflows.importing import ImportResult, plan_import
+from station.workflows.lots import LotDesk
 from station.workflows.quarantine import (
     Credentials,
     Decision,
@@ -48,6 +51,8 @@ class Station:
     clock: Clock
     devices: DeviceSet
     quarantine: QuarantineDesk
+    lots: SqliteLotView
+    lot_desk: LotDesk
 
     def close(self) -> None:
         """Close the database."""
@@ -136,7 +141,7 @@ def open_station(
     """Open the station's database in `data_dir` and wire the receiving workflow to it."""
     data_dir = data_dir or default_data_dir()
     clock = clock or SystemClock()
-    log = EventLog.open(data_dir / DATABASE_NAME, ReceivingProjector())
+    log = EventLog.open(data_dir / DATABASE_NAME, Projectors(ReceivingProjector(), LotProjector()))
     view = SqliteReceivingView(log.connection)
     settings = ReceivingSettings(
         station_id=config.station_id,
@@ -147,6 +152,7 @@ def open_station(
         required_training=config.required_training,
     )
     workflow = ReceivingWorkflow(settings, view, clock)
+    lots = SqliteLotView(log.connection)
     return Station(
         config=config,
         data_dir=data_dir,
@@ -158,5 +164,14 @@ def open_station(
         devices=DeviceSet(config.scanners),
         quarantine=QuarantineDesk(
             config.station_id, config.operators, config.required_training, view, clock
+        ),
+        lots=lots,
+        lot_desk=LotDesk(
+            identifiers=config.identifiers,
+            station_id=config.station_id,
+            site=config.site,
+            log=log,
+            lots=lots,
+            clock=clock,
         ),
     )

@@ -13,9 +13,11 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from station.domain.allocation import AllocationError, LotTemplate, SsccRange
 from station.domain.classify import ClassifierRules, CodePattern, PatternKind
 from station.domain.operators import Operator, Role, Training, pin_hash_valid
 from station.domain.receiving_checks import DEFAULT_REQUIRED_FIELDS, MovingDataField
@@ -39,6 +41,25 @@ class ScannerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentifierSettings:
+    """How this station allocates new identifiers (SSCCs and lot numbers)."""
+
+    sscc_range: SsccRange | None
+    """None when the station may not create pallets (no company prefix configured)."""
+    site_code: str
+    lot_template: LotTemplate
+    loss_tolerance: Decimal
+
+
+DEFAULT_IDENTIFIERS = IdentifierSettings(
+    sscc_range=None,
+    site_code="SITE",
+    lot_template=LotTemplate("{site}{yy}{doy}-{seq:04}"),
+    loss_tolerance=Decimal("0.005"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class StationConfig:
     """The whole validated configuration of one station."""
 
@@ -55,6 +76,7 @@ class StationConfig:
     """Scanner device URLs; ``wedge`` is the terminal's own keyboard input."""
     printers: tuple[str, ...] = ()
     """Label printer URLs; the first is the default."""
+    identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -95,7 +117,25 @@ def load_config(path: Path | None = None) -> StationConfig:
     return _Reader(path).station(data)
 
 
-_TOP_KEYS = ("station", "scanner", "devices", "codes", "moving_data", "risk", "operators")
+_TOP_KEYS = (
+    "station",
+    "scanner",
+    "devices",
+    "identifiers",
+    "codes",
+    "moving_data",
+    "risk",
+    "operators",
+)
+_IDENTIFIER_KEYS = (
+    "company_prefix",
+    "extension_digit",
+    "sscc_first",
+    "sscc_last",
+    "site_code",
+    "lot_template",
+    "loss_tolerance",
+)
 _DEVICES_KEYS = ("scanners", "printers")
 _STATION_KEYS = ("id", "site", "required_training")
 _SCANNER_KEYS = (
@@ -202,6 +242,7 @@ class _Reader:
             required_fields=self.moving_data(self.get(top, "", "moving_data", dict, {})),
             risk=self.risk(self.get(top, "", "risk", dict, {})),
             operators=self.operators(top),
+            identifiers=self.identifiers(self.get(top, "", "identifiers", dict, {})),
             **self.devices(self.get(top, "", "devices", dict, {})),
         )
 
@@ -234,6 +275,35 @@ class _Reader:
             if getattr(settings, name) <= 0:
                 raise self.fail(f"scanner.{name}", "must be greater than zero")
         return settings
+
+    def identifiers(self, value: object) -> IdentifierSettings:
+        table = self.table(value, "identifiers", _IDENTIFIER_KEYS)
+        base = DEFAULT_IDENTIFIERS
+        site = self.get(table, "identifiers", "site_code", str, base.site_code)
+        try:
+            template = LotTemplate(
+                self.get(table, "identifiers", "lot_template", str, base.lot_template.template)
+            )
+            template.example(site, "STATION")
+        except AllocationError as exc:
+            raise self.fail("identifiers.lot_template", str(exc)) from None
+        sscc_range = None
+        if "company_prefix" in table:
+            try:
+                sscc_range = SsccRange(
+                    company_prefix=self.get(table, "identifiers", "company_prefix", str),
+                    extension_digit=self.get(table, "identifiers", "extension_digit", int, 0),
+                    first_serial=self.get(table, "identifiers", "sscc_first", int),
+                    last_serial=self.get(table, "identifiers", "sscc_last", int),
+                )
+            except AllocationError as exc:
+                raise self.fail("identifiers", str(exc)) from None
+        tolerance = Decimal(
+            str(self.get(table, "identifiers", "loss_tolerance", float, float(base.loss_tolerance)))
+        )
+        if not Decimal(0) <= tolerance < Decimal(1):
+            raise self.fail("identifiers.loss_tolerance", "expected a fraction from 0 to below 1")
+        return IdentifierSettings(sscc_range, site, template, tolerance)
 
     def devices(self, value: object) -> dict[str, tuple[str, ...]]:
         table = self.table(value, "devices", _DEVICES_KEYS)

@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     HOLD_NOTE_ADDED = "hold.note_added"
     HOLD_RELEASED = "hold.released"
     HOLD_REJECTED = "hold.rejected"
+    LOT_TRANSFORMED = "lot.transformed"
 
 
 @dataclass(frozen=True, slots=True)

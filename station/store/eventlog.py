@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -77,10 +77,21 @@ class EventLog:
         """Chain, store and project `events` in one committed transaction."""
         if not events:
             return []
+        return self.append_built(lambda conn: events)
+
+    def append_built(
+        self, build: Callable[[sqlite3.Connection], Sequence[Event]]
+    ) -> list[StoredEvent]:
+        """Build events inside the write transaction, then chain, store and project them.
+
+        For events that consume state they read, such as identifier counters: reading
+        and appending under one lock means two writers can never allocate the same id.
+        """
         conn = self._conn
         stored: list[StoredEvent] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
+            events = build(conn)
             # Read the tail inside the write lock: another process may share the file.
             row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (row[0], row[1]) if row else (0, GENESIS)

@@ -13,8 +13,21 @@ from typing import Any
 
 from station.domain.events import EventKind, StoredEvent
 from station.ports import SealStatus, ShipmentStatus, UnitStatus
+from station.store.eventlog import Projector
 
 UNDOABLE_KINDS = (EventKind.UNIT_RECEIVED.value, EventKind.SEAL_CHECKED.value)
+
+
+class Projectors:
+    """Several projectors applied in order to each event, in the same transaction."""
+
+    def __init__(self, *projectors: Projector) -> None:
+        self.projectors = projectors
+
+    def apply(self, conn: sqlite3.Connection, stored: StoredEvent) -> None:
+        """Apply every projector to `stored`."""
+        for projector in self.projectors:
+            projector.apply(conn, stored)
 
 
 class ReceivingProjector:

@@ -343,8 +343,8 @@ class ReceivingWorkflow:
         active = receipt.shipment_ids
         if record is None:
             finding = unexpected_unit(unit_id, active)
-            return self._receive(receipt, unit_id, active[0], False, [finding])
-        if record.status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED):
+            return self._receive(receipt, unit_id, active[0], expected=False, findings=[finding])
+        if record.status in (UnitStatus.ACCEPTED, UnitStatus.QUARANTINED, UnitStatus.REJECTED):
             finding = duplicate_scan(unit_id, record.received_at)
             return Outcome(
                 Verdict.INFO,
@@ -353,12 +353,19 @@ class ReceivingWorkflow:
                 unit=unit_id,
                 shipment=record.shipment_id,
             )
-        if record.shipment_id not in active:
-            finding = wrong_shipment(unit_id, record.shipment_id, active)
-            return self._receive(receipt, unit_id, record.shipment_id, record.expected, [finding])
         shipment = self.view.shipment(record.shipment_id)
         assert shipment is not None
         unit = self._unit_of(shipment, unit_id)
+        if record.shipment_id not in active:
+            finding = wrong_shipment(unit_id, record.shipment_id, active)
+            return self._receive(
+                receipt,
+                unit_id,
+                record.shipment_id,
+                expected=record.expected,
+                findings=[finding],
+                unit=unit,
+            )
         findings: list[Finding] = []
         if unit is not None:
             findings.extend(check_label(code, unit))
@@ -375,15 +382,19 @@ class ReceivingWorkflow:
                     "put this unit in the quarantine area",
                 )
             )
-        return self._receive(receipt, unit_id, record.shipment_id, True, findings)
+        return self._receive(
+            receipt, unit_id, record.shipment_id, expected=True, findings=findings, unit=unit
+        )
 
     def _receive(
         self,
         receipt: ReceiptRecord,
         unit_id: str,
         shipment_id: str,
+        *,
         expected: bool,
         findings: list[Finding],
+        unit: Unit | None = None,
     ) -> Outcome:
         verdict = verdict_for(findings)
         status = UnitStatus.QUARANTINED if verdict is Verdict.QUARANTINE else UnitStatus.ACCEPTED
@@ -396,6 +407,8 @@ class ReceivingWorkflow:
                 "expected": expected,
                 "status": status.value,
                 "findings": [f.as_dict() for f in findings],
+                # What the manifest says this unit holds: the received lot's moving data.
+                "contents": [line.as_dict() for line in unit.contents] if unit else [],
             },
         )
         progress = self._progress(shipment_id)

@@ -1,0 +1,217 @@
+"""New lots at the station: repack, split, merge, palletise, with durable new ids.
+
+The operator names the parents and quantities; `plan_transformation` checks them
+against what the store knows (held, rejected, shipped or used-up parents are refused
+with the reason). New identifiers are allocated inside the same write transaction
+that records the one `lot.transformed` event linking inputs to outputs, so a crash
+can never hand out a number twice, and provenance is derived from the genealogy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from station.config import IdentifierSettings
+from station.domain.events import Event, EventKind
+from station.domain.operators import Operator
+from station.domain.printable import printable
+from station.domain.provenance import Genealogy, Origin
+from station.domain.transformations import (
+    LotState,
+    TransformKind,
+    TransformPlan,
+    TransformProblem,
+    plan_transformation,
+)
+from station.ports import Clock
+from station.store.eventlog import EventLog
+from station.store.lot_view import SqliteLotView
+
+
+@dataclass(frozen=True, slots=True)
+class TransformRequest:
+    """What an operator asks for."""
+
+    kind: TransformKind
+    parents: tuple[tuple[str, Decimal], ...]
+    """Parent lot ids (or SSCCs) and the quantity to take from each."""
+    outputs: tuple[Decimal, ...] = ()
+    """Quantities of the new lots (none for palletise: the pallet holds what was taken)."""
+    loss: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class TransformResult:
+    """A committed transformation, or every reason it was refused."""
+
+    ok: bool
+    message: str
+    new_ids: tuple[str, ...] = ()
+    problems: tuple[TransformProblem, ...] = ()
+    event_id: str | None = None
+
+
+class LotDesk:
+    """Checks, allocates and records transformations for one station."""
+
+    def __init__(
+        self,
+        *,
+        identifiers: IdentifierSettings,
+        station_id: str,
+        site: str,
+        log: EventLog,
+        lots: SqliteLotView,
+        clock: Clock,
+    ) -> None:
+        self.identifiers = identifiers
+        self.station_id = station_id
+        self.site = site
+        self.log = log
+        self.lots = lots
+        self.clock = clock
+
+    def plan(self, request: TransformRequest) -> TransformPlan | tuple[TransformProblem, ...]:
+        """Check a request against the current lots without writing anything."""
+        parents: list[tuple[LotState, Decimal]] = []
+        for lot_id, quantity in request.parents:
+            record = self.lots.lot(lot_id)
+            parents.append((record.state() if record else LotState.unknown(lot_id), quantity))
+        outputs = request.outputs
+        return plan_transformation(
+            request.kind,
+            parents,
+            outputs,
+            loss=request.loss,
+            tolerance=self.identifiers.loss_tolerance,
+        )
+
+    def transform(self, request: TransformRequest, operator: Operator) -> TransformResult:
+        """Plan, allocate and commit; the result is returned only after the commit."""
+        planned = self.plan(request)
+        if not isinstance(planned, TransformPlan):
+            return TransformResult(False, "; ".join(p.message for p in planned), problems=planned)
+        if request.kind is TransformKind.PALLETISE and self.identifiers.sscc_range is None:
+            return TransformResult(
+                False, "This station has no SSCC range: set [identifiers] company_prefix"
+            )
+        built: list[Event] = []
+
+        def build(conn: sqlite3.Connection) -> list[Event]:
+            # Re-plan under the write lock: another writer may have consumed a parent.
+            again = self.plan(request)
+            if not isinstance(again, TransformPlan):
+                raise _Refused(again)
+            event = self._event(again, operator, conn)
+            built.append(event)
+            return [event]
+
+        try:
+            self.log.append_built(build)
+        except _Refused as refused:
+            problems = refused.problems
+            return TransformResult(False, "; ".join(p.message for p in problems), problems=problems)
+        except _Exhausted as exhausted:
+            return TransformResult(False, str(exhausted))
+        event = built[0]
+        new_ids = tuple(o["lot_id"] for o in event.payload["outputs"])
+        parents = ", ".join(i["lot_id"] for i in event.payload["inputs"])
+        return TransformResult(
+            True,
+            f"{request.kind.value.capitalize()}: {', '.join(new_ids)} "
+            f"from {printable(parents, 120)}",
+            new_ids=new_ids,
+            event_id=event.id,
+        )
+
+    def _event(self, plan: TransformPlan, operator: Operator, conn: sqlite3.Connection) -> Event:
+        now = self.clock.now()
+        counters: dict[str, int] = {}
+        ids: list[str] = []
+        sscc: str | None = None
+        if plan.kind is TransformKind.PALLETISE:
+            assert self.identifiers.sscc_range is not None
+            sscc_range = self.identifiers.sscc_range
+            name = f"sscc:{sscc_range.company_prefix}:{sscc_range.extension_digit}"
+            allocation = sscc_range.allocate(_counter(conn, name, sscc_range.first_serial))
+            if allocation is None:
+                raise _Exhausted(f"The SSCC range is exhausted: {sscc_range}")
+            counters[name] = allocation.next_serial
+            sscc = allocation.sscc
+            ids.append(allocation.sscc)
+        else:
+            template = self.identifiers.lot_template
+            day = now.date()
+            name = f"lot:{template.template}" + (
+                f":{day.isoformat()}" if template.day_scoped else ""
+            )
+            seq = _counter(conn, name, 1)
+            for _ in plan.outputs:
+                ids.append(
+                    template.render(
+                        self.identifiers.site_code, self.station_id, day, seq, plan.gtin
+                    )
+                )
+                seq += 1
+            counters[name] = seq
+        final = plan.with_output_ids(ids)
+        payload: dict[str, Any] = final.as_dict()
+        payload["site"] = self.site
+        payload["counters"] = counters
+        if sscc is not None:
+            payload["outputs"][0]["sscc"] = sscc
+        genealogy = self.lots.genealogy()
+        payload["provenance"] = [
+            {
+                "lot_id": origin.lot_id,
+                "vendor": origin.vendor,
+                "country": origin.place_of_manufacture.country
+                if origin.place_of_manufacture
+                else None,
+                "region": origin.place_of_manufacture.region
+                if origin.place_of_manufacture
+                else None,
+                "date_of_manufacture": origin.date_of_manufacture.isoformat()
+                if origin.date_of_manufacture
+                else None,
+                "shipment_id": origin.shipment_id,
+            }
+            for origin in _received(genealogy, [i.lot_id for i in final.inputs])
+        ]
+        if plan.kind is TransformKind.PALLETISE:
+            # A pallet may mix products; keep its contents as they are.
+            payload["gtin"] = plan.gtin
+        return Event.new(
+            EventKind.LOT_TRANSFORMED,
+            station_id=self.station_id,
+            operator_id=operator.id,
+            recorded_at=now,
+            payload=payload,
+        )
+
+
+def _received(genealogy: Genealogy, lot_ids: Sequence[str]) -> list[Origin]:
+    seen: dict[str, Origin] = {}
+    for lot_id in lot_ids:
+        for origin in genealogy.received_inputs(lot_id):
+            seen.setdefault(origin.lot_id, origin)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _counter(conn: sqlite3.Connection, name: str, default: int) -> int:
+    row = conn.execute("SELECT next FROM counters WHERE name = ?", (name,)).fetchone()
+    return int(row[0]) if row else default
+
+
+class _Refused(Exception):
+    def __init__(self, problems: tuple[TransformProblem, ...]) -> None:
+        super().__init__("refused")
+        self.problems = problems
+
+
+class _Exhausted(Exception):
+    pass
