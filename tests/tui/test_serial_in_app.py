@@ -17,9 +17,16 @@ async def test_serial_scans_reach_the_workflow_and_unplug_is_reported(station: S
     station.devices = DeviceSet(["wedge", url])
     app = make_app(station)
     async with app.run_test(size=(80, 24)) as pilot:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if {s.device: s for s in station.devices.statuses()}[
+                url
+            ].state is DeviceState.CONNECTED:
+                break
+            await pilot.pause(0.05)
         for line in (b"B-1001\r", b"BOL-778001\r", b"]C100006141412610010016\r"):
             os.write(master, line)
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 15
             before = app.last
             while app.last is before and time.monotonic() < deadline:
                 await pilot.pause(0.05)
@@ -29,7 +36,7 @@ async def test_serial_scans_reach_the_workflow_and_unplug_is_reported(station: S
         events = [s.event for s in station.log.events() if s.event.kind.value == "scan.recorded"]
         assert events[-1].payload["device"] == url
         os.close(master)  # the "cable" is pulled
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             status = {s.device: s for s in station.devices.statuses()}[url]
             if status.state is DeviceState.RECONNECTING:
