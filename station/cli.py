@@ -12,6 +12,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from station.domain.classify import classify
 from station.domain.codes import Gs1Code
 from station.domain.operators import hash_pin
 from station.domain.printable import printable
+from station.domain.transformations import TransformKind
 from station.errors import StationError
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -101,6 +103,40 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--decoder", choices=["zxing", "zbar"], default="zxing")
     decode.add_argument("--formats", help="comma-separated symbologies, e.g. qr,datamatrix")
     decode.add_argument("--json", action="store_true", help="print JSON")
+
+    lots = sub.add_parser("lots", help="new lots and the lots the station holds")
+    lots_sub = lots.add_subparsers(dest="lots_command", required=True, metavar="ACTION")
+    new = lots_sub.add_parser(
+        "new", parents=[common], help="repack, split, merge or palletise (JSON output with --json)"
+    )
+    new.add_argument("--kind", required=True, choices=[k.value for k in TransformKind])
+    new.add_argument("--operator", required=True, metavar="BADGE", help="badge of the operator")
+    new.add_argument(
+        "--parent",
+        action="append",
+        required=True,
+        metavar="ID[:QTY]",
+        help="parent lot or SSCC and the quantity to take (default: all that remains)",
+    )
+    new.add_argument(
+        "--output",
+        action="append",
+        default=[],
+        metavar="QTY",
+        help="quantity of each new lot (not for palletise)",
+    )
+    new.add_argument("--loss", default="0", metavar="QTY", help="declared loss (default 0)")
+    new.add_argument("--json", action="store_true", help="print JSON")
+    listing = lots_sub.add_parser("list", parents=[common], help="list lots")
+    listing.add_argument("--status", help="only lots with this status, e.g. available")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    trace_p = sub.add_parser(
+        "trace", parents=[common], help="trace a lot back to its inputs or forward"
+    )
+    trace_p.add_argument("id", help="lot id or SSCC")
+    trace_p.add_argument("--direction", choices=["back", "forward"], default="back")
+    trace_p.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("check-config", parents=[common], help="validate the config file")
     pin = sub.add_parser(
@@ -346,6 +382,131 @@ def cmd_decode(args: argparse.Namespace) -> int:
     return EXIT_OK if found else EXIT_INVALID
 
 
+def cmd_lots(args: argparse.Namespace) -> int:
+    station = _open(args)
+    try:
+        if args.lots_command == "list":
+            return _lots_list(station, args)
+        return _lots_new(station, args)
+    finally:
+        station.close()
+
+
+def _lots_list(station: Station, args: argparse.Namespace) -> int:
+    records = station.lots.lots(status=args.status)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "lot_id": r.lot_id,
+                        "kind": r.kind,
+                        "status": r.status,
+                        "quantity": str(r.quantity),
+                        "consumed": str(r.consumed),
+                        "uom": r.uom,
+                        "gtin": r.gtin,
+                        "product": r.product,
+                        "made_at": r.made_at,
+                    }
+                    for r in records
+                ],
+                ensure_ascii=True,
+                indent=2,
+            )
+        )
+    else:
+        for r in records:
+            left = r.quantity - r.consumed
+            print(
+                f"{printable(r.lot_id, 28):<28} {r.kind:<9} {r.status:<12} {left} {r.uom}"
+                f"  {printable(r.product or '', 40)}"
+            )
+    return EXIT_OK
+
+
+def _lots_new(station: Station, args: argparse.Namespace) -> int:
+    from station.domain.operators import Role, qualification  # noqa: PLC0415
+    from station.workflows.lots import TransformRequest  # noqa: PLC0415
+
+    operator = station.config.operator_by_badge(args.operator)
+    if operator is None:
+        print(f"station: badge {printable(args.operator)!r} is not on the roster", file=sys.stderr)
+        return EXIT_ERROR
+    today = station.clock.now().date()
+    checks = [
+        qualification(operator, role, station.config.required_training, today)
+        for role in (Role.RECEIVE, Role.RELEASE)
+    ]
+    if not any(c.ok for c in checks):
+        print(f"station: refused: {checks[0].reason}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        parents = tuple(_parent(station, text) for text in args.parent)
+        outputs = tuple(Decimal(q) for q in args.output)
+        loss = Decimal(args.loss)
+    except (InvalidOperation, ValueError) as exc:
+        print(f"station: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    result = station.lot_desk.transform(
+        TransformRequest(TransformKind(args.kind), parents, outputs, loss), operator
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "message": result.message,
+                    "new_ids": list(result.new_ids),
+                    "event_id": result.event_id,
+                    "problems": [
+                        {"code": p.code.value, "message": p.message, "lot_id": p.lot_id}
+                        for p in result.problems
+                    ],
+                },
+                ensure_ascii=True,
+            )
+        )
+    else:
+        print(result.message if result.ok else f"refused: {result.message}")
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def _parent(station: Station, text: str) -> tuple[str, Decimal]:
+    lot_id, sep, quantity = text.rpartition(":") if ":" in text else (text, "", "")
+    if not sep:
+        record = station.lots.lot(text)
+        remaining = record.quantity - record.consumed if record else Decimal(0)
+        return text, remaining
+    try:
+        return lot_id, Decimal(quantity)
+    except InvalidOperation:
+        raise ValueError(f"--parent {text!r}: {quantity!r} is not a quantity") from None
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from station.trace import render_text, trace  # noqa: PLC0415
+
+    station = _open(args)
+    try:
+        forward = args.direction == "forward"
+        node = trace(station.lots, station.view, args.id, forward=forward)
+    finally:
+        station.close()
+    if node is None:
+        print(f"station: no lot or unit is known by {printable(args.id)!r}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.json:
+        print(
+            json.dumps(
+                {"direction": args.direction, "tree": node.as_dict()}, ensure_ascii=True, indent=2
+            )
+        )
+    else:
+        print(render_text(node, forward=forward))
+    return EXIT_OK
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = _config(args)
     print(
@@ -375,6 +536,8 @@ _COMMANDS = {
     "scan": cmd_scan,
     "devices": cmd_devices,
     "decode": cmd_decode,
+    "lots": cmd_lots,
+    "trace": cmd_trace,
     "check-config": cmd_check_config,
     "hash-pin": cmd_hash_pin,
 }

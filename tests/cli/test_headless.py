@@ -45,7 +45,7 @@ def run(args: list[str], data_dir: Path, stdin: str = "") -> tuple[int, str, str
     old = sys.stdin, sys.stdout, sys.stderr
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
     try:
-        code = main([*args[:1], "--config", str(CONFIG), "--data-dir", str(data_dir), *args[1:]])
+        code = main([*args, "--config", str(CONFIG), "--data-dir", str(data_dir)])
     finally:
         sys.stdin, sys.stdout, sys.stderr = old
     return code, out.getvalue(), err.getvalue()
@@ -161,3 +161,78 @@ def test_broken_config_is_one_line_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"station: {cfg}: not valid TOML")
     assert "Traceback" not in proc.stderr
+
+
+def test_lots_new_list_and_trace(data_dir: Path) -> None:
+    lines = (DEMO / "scans" / "clean.txt").read_text(encoding="utf-8")
+    run(["scan", "--operator", "B-1001"], data_dir, lines)
+    code, out, _ = run(
+        [
+            "lots",
+            "new",
+            "--kind",
+            "split",
+            "--operator",
+            "B-1001",
+            "--parent",
+            "006141412610010016:20",
+            "--output",
+            "10",
+            "--output",
+            "10",
+            "--json",
+        ],
+        data_dir,
+    )
+    assert code == 0
+    made = json.loads(out)
+    assert made["ok"] and len(made["new_ids"]) == 2
+    code, out, _ = run(
+        [
+            "lots",
+            "new",
+            "--kind",
+            "palletise",
+            "--operator",
+            "B-1001",
+            "--parent",
+            made["new_ids"][0],
+            "--parent",
+            "006141412610010023",
+            "--json",
+        ],
+        data_dir,
+    )
+    (pallet,) = json.loads(out)["new_ids"]
+    code, out, _ = run(["trace", pallet, "--json"], data_dir)
+    assert code == 0
+    tree = json.loads(out)["tree"]
+    leaves: list[dict[str, object]] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node["kind"] == "received":
+            leaves.append(node)
+        stack.extend(node["links"])
+    assert sorted(leaf["lot_id"] for leaf in leaves) == ["006141412610010016", "006141412610010023"]  # type: ignore[type-var]
+    assert all(leaf["receipt"]["bill_of_lading"] == "BOL-778001" for leaf in leaves)  # type: ignore[index]
+    code, out, _ = run(["trace", "006141412610010016", "--direction", "forward"], data_dir)
+    assert code == 0 and pallet in out
+    code, out, _ = run(
+        [
+            "lots",
+            "new",
+            "--kind",
+            "repack",
+            "--operator",
+            "B-1001",
+            "--parent",
+            "006141412610010023",
+            "--output",
+            "31",
+        ],
+        data_dir,
+    )
+    assert code == 1 and out.startswith("refused:")  # already used up on the pallet
+    code, out, _ = run(["lots", "list", "--status", "available", "--json"], data_dir)
+    assert pallet in [row["lot_id"] for row in json.loads(out)]
