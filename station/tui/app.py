@@ -30,6 +30,7 @@ from station.domain.scan import Scan
 from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.devices import DevicesScreen
+from station.tui.screens.lots import LotsScreen
 from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
@@ -72,6 +73,7 @@ class StationApp(App[None]):
         Binding("f9", "command('LOGOUT')", "Log out"),
         Binding("f6", "devices", "Devices"),
         Binding("f8", "quarantine", "Quarantine"),
+        Binding("f10", "lots", "Lots"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -140,6 +142,9 @@ class StationApp(App[None]):
         if isinstance(screen, DecisionScreen):
             screen.accept_badge(scan)
             return
+        if isinstance(screen, LotsScreen):
+            screen.accept_scan(scan)
+            return
         if isinstance(screen, DevicesScreen) and screen.test_mode:
             screen.show_test_scan(scan)
             return
@@ -156,6 +161,10 @@ class StationApp(App[None]):
             )
         if isinstance(self.screen, DevicesScreen):
             self.screen.refresh_devices()
+
+    def action_lots(self) -> None:
+        if not isinstance(self.screen, LotsScreen):
+            self.push_screen(LotsScreen(self.station))
 
     def action_quarantine(self) -> None:
         if not isinstance(self.screen, QuarantineScreen):

@@ -1,0 +1,51 @@
+"""The lots screen through Pilot: scan parents, record a split, see the genealogy."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static, Tree
+
+from station.bootstrap import Station
+from station.domain.scan import Scan
+from station.tui.screens.lots import LotsScreen
+from tests.tui.test_app import make_app, scan
+
+P1 = "006141412610010016"
+RISKY = "073500532610040026"
+
+
+async def test_split_from_scanned_parent_and_refuse_held_lot(station: Station) -> None:
+    for text in (
+        "B-1001",
+        "BOL-778001",
+        "SL0041871",
+        f"00{P1}",
+        "#CLOSE",
+        "BOL-778004",
+        "SL0042001",
+        f"00{RISKY}",
+    ):
+        station.recorder.handle(Scan(text))
+    app = make_app(station)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LotsScreen)
+        await scan(pilot, f"]C100{P1}")
+        parents = screen.query_one("#parents", Input)
+        assert parents.value == f"{P1}:31"
+        screen.query_one("#outputs", Input).value = "15, 16"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = str(screen.query_one("#lots-message", Static).render())
+        assert message.startswith("Split: HCM26327-0001, HCM26327-0002")
+        tree = screen.query_one("#genealogy", Tree)
+        labels = [str(node.label) for node in tree.root.children]
+        assert any(P1 in label for label in labels)
+        # a held lot is refused with the reason
+        screen.query_one("#parents", Input).value = f"{RISKY}:10"
+        screen.query_one("#outputs", Input).value = "5, 5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = str(screen.query_one("#lots-message", Static).render())
+        assert message.startswith("Refused:") and "quarantined" in message
