@@ -35,6 +35,18 @@ class EventKind(StrEnum):
     HOLD_RELEASED = "hold.released"
     HOLD_REJECTED = "hold.rejected"
     LOT_TRANSFORMED = "lot.transformed"
+    PRINT_QUEUED = "print.queued"
+    PRINT_SENDING = "print.sending"
+    PRINT_SENT = "print.sent"
+    PRINT_FAILED = "print.failed"
+    PRINT_REPRINT = "print.reprint"
+    RELEASE_OPENED = "release.opened"
+    RELEASE_UNIT_CHECKED = "release.unit_checked"
+    RELEASE_UNIT_REMOVED = "release.unit_removed"
+    RELEASE_SEAL_APPLIED = "release.seal_applied"
+    RELEASE_BOL_CAPTURED = "release.bol_captured"
+    RELEASE_COMPLETED = "release.completed"
+    RELEASE_REFUSED = "release.refused"
 
 
 @dataclass(frozen=True, slots=True)
