@@ -20,8 +20,8 @@ the AIs that went in; anything else is a `DigitalLinkError` at print time rather
 than an unreadable label on a pallet.
 
     >>> import datetime as dt
-    >>> lot_uri("id.example.com", "9521234543213", "L 7/1", dt.date(2026, 11, 23))
-    'https://id.example.com/01/09521234543213/10/L%207%2F1?11=261123'
+    >>> lot_uri("id.example.com", "9521234543213", "L7/1", dt.date(2026, 11, 23))
+    'https://id.example.com/01/09521234543213/10/L7%2F1?11=261123'
     >>> sscc_uri("https://example.com/dl", "376130321109103420")
     'https://example.com/dl/00/376130321109103420'
     >>> digital_link_uri([("21", "XYZ"), ("01", "12312312312333"), ("99", "A+B")], "https://a")
@@ -139,14 +139,14 @@ def resolver_stem(resolver: str) -> str:
         raise DigitalLinkError(
             f"resolver {resolver!r}: the host name holds {''.join(bad)!r}, not allowed in a host"
         )
+    if "?" in rest or "#" in rest:
+        raise DigitalLinkError(f"resolver {resolver!r}: a stem has no query or fragment")
     outside = sorted(set(rest) - _STEM_CHARACTERS)
     if outside:
         raise DigitalLinkError(
             f"resolver {resolver!r}: {''.join(outside)!r} not allowed in a URI "
             "(percent-encode the path)"
         )
-    if "?" in rest or "#" in rest:
-        raise DigitalLinkError(f"resolver {resolver!r}: a stem has no query or fragment")
     return text.rstrip("/")
 
 
@@ -217,9 +217,7 @@ def _verify(uri: str, expected: Sequence[tuple[str, str]]) -> None:
         )
 
 
-def lot_uri(
-    resolver: str, gtin: str, lot: str, produced_on: dt.date | None = None
-) -> str:
+def lot_uri(resolver: str, gtin: str, lot: str, produced_on: dt.date | None = None) -> str:
     """``https://{resolver}/01/{gtin14}/10/{lot}?11={yymmdd}`` for a new lot.
 
     `gtin` may be GTIN-8, -12, -13 or -14 (padded to 14 digits); its check digit

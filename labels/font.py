@@ -13,13 +13,16 @@ from functools import lru_cache
 
 from PIL import ImageFont
 
-__all__ = ["ELLIPSIS", "font", "fit_text", "text_width"]
+__all__ = ["ELLIPSIS", "fit_lines", "fit_text", "font", "text_width"]
 
 ELLIPSIS = "..."
 """Marks a line cut to fit; ASCII, so every printer font has it."""
 
 _MIN_SHRINK = 0.7
-"""A line too long for its space shrinks to at most this share of its nominal size."""
+"""Text too long for its space shrinks to at most this share of its nominal size."""
+
+_MIN_SHRINK_ONE_LINE = 0.85
+"""A line is kept whole down to this share of its size; below, wrapping reads better."""
 
 
 @lru_cache(maxsize=64)
@@ -35,16 +38,77 @@ def text_width(text: str, size: int) -> int:
 
 
 def fit_text(text: str, size: int, width: int) -> tuple[str, int]:
-    """`text` and a font size for it to fit `width` pixels: shrunk up to 30 %, then cut."""
-    if width <= 0:
-        return "", size
-    if text_width(text, size) <= width:
-        return text, size
+    """`text` and a font size for it to fit `width` pixels on one line, cut if need be."""
+    lines, fitted = fit_lines(text, size, width, max_lines=1)
+    return (lines[0] if lines else ""), fitted
+
+
+def fit_lines(text: str, size: int, width: int, max_lines: int = 2) -> tuple[list[str], int]:
+    """`text` in at most `max_lines` lines of `width` pixels, and the font size for them.
+
+    One line at the nominal `size` if it fits, else one line shrunk by up to 15 %,
+    else wrapped at spaces (again from the nominal size down), and as a last
+    resort wrapped at the smallest size with the last line cut with "...".
+    """
+    if width <= 0 or not text:
+        return [], size
     smallest = max(int(size * _MIN_SHRINK), 1)
-    for candidate in range(size - 1, smallest - 1, -1):
+    step = max(size // 16, 1)
+    sizes = [*range(size, smallest, -step), smallest]
+    for candidate in sizes:
+        if candidate < size * _MIN_SHRINK_ONE_LINE:
+            break
         if text_width(text, candidate) <= width:
-            return text, candidate
-    cut = text
-    while cut and text_width(cut + ELLIPSIS, smallest) > width:
-        cut = cut[:-1]
-    return (cut.rstrip() + ELLIPSIS if cut else ""), smallest
+            return [text], candidate
+    for candidate in sizes:
+        lines, rest = _wrap(text, candidate, width, max_lines)
+        if not rest:
+            return lines, candidate
+    lines, rest = _wrap(text, smallest, width, max_lines - 1)
+    lines.append(_cut(rest, smallest, width))
+    return [line for line in lines if line], smallest
+
+
+def _wrap(text: str, size: int, width: int, max_lines: int) -> tuple[list[str], str]:
+    lines: list[str] = []
+    rest = text
+    while rest and len(lines) < max_lines:
+        head, rest = _wrap_once(rest, size, width)
+        lines.append(head)
+    return lines, rest
+
+
+def _wrap_once(text: str, size: int, width: int) -> tuple[str, str]:
+    """The longest head of `text` ending at a space that fits, and the rest."""
+    if text_width(text, size) <= width:
+        return text, ""
+    words = text.split(" ")
+    head = words[0]
+    count = 1
+    for word in words[1:]:
+        candidate = f"{head} {word}"
+        if text_width(candidate, size) > width:
+            break
+        head, count = candidate, count + 1
+    if text_width(head, size) > width:  # one word longer than the line: cut it
+        cut = _longest_prefix(text, size, width, suffix="")
+        return cut, text[len(cut) :].lstrip()
+    return head, " ".join(words[count:]).lstrip()
+
+
+def _cut(text: str, size: int, width: int) -> str:
+    if text_width(text, size) <= width:
+        return text
+    head = _longest_prefix(text, size, width, suffix=ELLIPSIS)
+    return head.rstrip() + ELLIPSIS if head.strip() else ""
+
+
+def _longest_prefix(text: str, size: int, width: int, suffix: str) -> str:
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_width(text[:middle] + suffix, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]

@@ -10,7 +10,7 @@ Nothing here does I/O.
     >>> size.dots_per_mm, size.width_dots, size.height_dots
     (8.0, 800, 400)
     >>> LabelSize(100, 150, dpi=300).height_dots
-    1800
+    1772
     >>> LabelSize(100, 150, dpi=150).height_dots
     886
 """
@@ -34,8 +34,9 @@ __all__ = [
 
 MM_PER_INCH = 25.4
 
-_PRINTHEAD_DOTS_PER_MM = {203: 8.0, 300: 12.0, 600: 24.0}
-"""Label printers sold as 203, 300 and 600 dpi have 8, 12 and 24 dots per mm."""
+_DOTS_PER_MM = {203: 8.0}
+"""A "203 dpi" label printer head has 8 dots per mm (203.2 dpi); other resolutions are
+taken as stated (300 dpi is 11.81 dots per mm, A4 at 300 dpi is 2480 x 3508)."""
 
 _MIN_DPI = 72
 _MAX_DPI = 1200
@@ -63,9 +64,9 @@ class LabelSize:
 
     @property
     def dots_per_mm(self) -> float:
-        """Printer dots per millimetre: exactly 8, 12 or 24 for 203, 300 and 600 dpi
-        (a Zebra's "203 dpi" head is 8 dots/mm, so 100 mm is 800 dots, not 799)."""
-        return _PRINTHEAD_DOTS_PER_MM.get(self.dpi, self.dpi / MM_PER_INCH)
+        """Printer dots per millimetre: 8 at 203 dpi (a "203 dpi" head is 8 dots/mm, so
+        100 mm is 800 dots, not 799), else ``dpi / 25.4``."""
+        return _DOTS_PER_MM.get(self.dpi, self.dpi / MM_PER_INCH)
 
     def dots(self, mm: float) -> int:
         """`mm` millimetres in printer dots, to the nearest dot."""
