@@ -17,9 +17,11 @@ from station.devices import DeviceSet
 from station.domain.manifest import ParsedManifests, parse_manifest_csv, parse_manifest_json
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock
+from station.printing import PrintQueue
 from station.store.eventlog import EventLog
 from station.store.lot_projection import LotProjector
 from station.store.lot_view import SqliteLotView
+from station.store.print_projection import PrintProjector
 from station.store.projections import Projectors, ReceivingProjector
 from station.store.views import SqliteReceivingView
 from station.workflows.importing import ImportResult, plan_import
@@ -53,6 +55,7 @@ class Station:
     quarantine: QuarantineDesk
     lots: SqliteLotView
     lot_desk: LotDesk
+    printing: PrintQueue
 
     def close(self) -> None:
         """Close the database."""
@@ -141,7 +144,9 @@ def open_station(
     """Open the station's database in `data_dir` and wire the receiving workflow to it."""
     data_dir = data_dir or default_data_dir()
     clock = clock or SystemClock()
-    log = EventLog.open(data_dir / DATABASE_NAME, Projectors(ReceivingProjector(), LotProjector()))
+    log = EventLog.open(
+        data_dir / DATABASE_NAME, Projectors(ReceivingProjector(), LotProjector(), PrintProjector())
+    )
     view = SqliteReceivingView(log.connection)
     settings = ReceivingSettings(
         station_id=config.station_id,
@@ -153,6 +158,7 @@ def open_station(
     )
     workflow = ReceivingWorkflow(settings, view, clock)
     lots = SqliteLotView(log.connection)
+    printing = PrintQueue(config, log, lots, clock)
     return Station(
         config=config,
         data_dir=data_dir,
@@ -173,5 +179,7 @@ def open_station(
             log=log,
             lots=lots,
             clock=clock,
+            label_events=printing.queue_events,
         ),
+        printing=printing,
     )

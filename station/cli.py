@@ -131,6 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", help="only lots with this status, e.g. available")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
+    label = sub.add_parser("label", parents=[common], help="render or print the label of a lot")
+    label.add_argument("id", help="lot id or SSCC")
+    label.add_argument("--format", choices=["png", "pdf", "svg", "zpl"], default="png")
+    label.add_argument("--out", type=Path, help="write the rendered label here")
+    label.add_argument("--print", action="store_true", help="queue it on the default printer")
+    label.add_argument("--operator", metavar="BADGE", help="who asks for the print")
+    label.add_argument("--sheet", action="store_true", help="the command-code sheet instead")
+
+    queue = sub.add_parser("print-queue", parents=[common], help="show, send or reprint label jobs")
+    queue.add_argument("--process", action="store_true", help="send every job that is due")
+    queue.add_argument("--reprint", metavar="JOB", help="confirm a reprint of this job")
+    queue.add_argument("--reason", default="", help="why the reprint is needed")
+    queue.add_argument("--operator", metavar="BADGE", help="who confirms the reprint")
+    queue.add_argument("--json", action="store_true", help="print JSON")
+
     trace_p = sub.add_parser(
         "trace", parents=[common], help="trace a lot back to its inputs or forward"
     )
@@ -484,6 +499,97 @@ def _parent(station: Station, text: str) -> tuple[str, Decimal]:
         raise ValueError(f"--parent {text!r}: {quantity!r} is not a quantity") from None
 
 
+def cmd_label(args: argparse.Namespace) -> int:
+    from labels.content import command_sheet  # noqa: PLC0415
+    from labels.document import RenderedLabel  # noqa: PLC0415
+    from station.printing import build_label  # noqa: PLC0415
+
+    station = _open(args)
+    try:
+        if args.sheet:
+            content: Any = command_sheet(station.config.rules.command_prefix)
+        else:
+            lot = station.lots.lot(args.id)
+            if lot is None:
+                print(f"station: no lot is known by {printable(args.id)!r}", file=sys.stderr)
+                return EXIT_INVALID
+            content = build_label(station.config, station.lots, lot)
+        if args.print and not args.sheet:
+            operator = station.config.operator_by_badge(args.operator or "")
+            job = station.printing.queue(args.id, operator.id if operator else None)
+            print(f"queued print job {job} for {args.id}")
+        document = RenderedLabel(content, job_id="preview", name=args.id)
+        data = {"png": document.png, "pdf": document.pdf, "zpl": document.zpl}.get(args.format)
+        rendered = data() if data else _svg(content)
+        if args.out:
+            args.out.write_bytes(rendered)
+            print(f"wrote {args.out} ({len(rendered)} bytes)")
+        elif not args.print:
+            print(f"label payload: {content.qr_payload if hasattr(content, 'qr_payload') else ''}")
+            print("use --out FILE to write it, --print to queue it")
+    finally:
+        station.close()
+    return EXIT_OK
+
+
+def _svg(content: Any) -> bytes:
+    from labels.layout import layout_document  # noqa: PLC0415
+    from labels.render_svg import render_svg  # noqa: PLC0415
+
+    return render_svg(layout_document(content)).encode("utf-8")
+
+
+def cmd_print_queue(args: argparse.Namespace) -> int:
+    station = _open(args)
+    try:
+        queue = station.printing
+        if args.reprint:
+            operator = station.config.operator_by_badge(args.operator or "")
+            if operator is None:
+                print(
+                    "station: a reprint needs --operator with a badge on the roster",
+                    file=sys.stderr,
+                )
+                return EXIT_ERROR
+            job = queue.reprint(args.reprint, operator.id, args.reason)
+            print(f"reprint queued as job {job}")
+        if args.process:
+            queue.recover()
+            for outcome in queue.process():
+                print(f"{outcome.job_id} {outcome.state}: {printable(outcome.message, 120)}")
+        jobs = queue.jobs()
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "job_id": j.job_id,
+                            "lot_id": j.lot_id,
+                            "printer": j.printer,
+                            "state": j.state,
+                            "attempts": j.attempts,
+                            "last_error": j.last_error,
+                            "reprint_of": j.reprint_of,
+                            "reason": j.reason,
+                            "queued_at": j.queued_at,
+                        }
+                        for j in jobs
+                    ],
+                    ensure_ascii=True,
+                )
+            )
+        elif not args.process:
+            for j in jobs:
+                error = f"  ({printable(j.last_error, 80)})" if j.last_error else ""
+                print(
+                    f"{j.job_id}  {printable(j.lot_id, 24):<24} {j.state:<10} {j.attempts}x "
+                    f"{printable(j.printer, 40)}{error}"
+                )
+    finally:
+        station.close()
+    return EXIT_OK
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     from station.trace import render_text, trace  # noqa: PLC0415
 
@@ -538,6 +644,8 @@ _COMMANDS = {
     "decode": cmd_decode,
     "lots": cmd_lots,
     "trace": cmd_trace,
+    "label": cmd_label,
+    "print-queue": cmd_print_queue,
     "check-config": cmd_check_config,
     "hash-pin": cmd_hash_pin,
 }

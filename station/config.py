@@ -60,6 +60,18 @@ DEFAULT_IDENTIFIERS = IdentifierSettings(
 
 
 @dataclass(frozen=True, slots=True)
+class LabelSettings:
+    """How new lots are labelled."""
+
+    resolver_host: str = "id.example.com"
+    """Host of the GS1 Digital Link URIs in label QR codes."""
+    lot_template: str = "lot-100x50"
+    pallet_template: str = "pallet-100x150"
+    print_new_lots: bool = True
+    """Queue a label for every new lot or pallet on the default printer."""
+
+
+@dataclass(frozen=True, slots=True)
 class StationConfig:
     """The whole validated configuration of one station."""
 
@@ -77,6 +89,7 @@ class StationConfig:
     printers: tuple[str, ...] = ()
     """Label printer URLs; the first is the default."""
     identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
+    labels: LabelSettings = LabelSettings()
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -122,11 +135,13 @@ _TOP_KEYS = (
     "scanner",
     "devices",
     "identifiers",
+    "labels",
     "codes",
     "moving_data",
     "risk",
     "operators",
 )
+_LABEL_KEYS = ("resolver_host", "lot_template", "pallet_template", "print_new_lots")
 _IDENTIFIER_KEYS = (
     "company_prefix",
     "extension_digit",
@@ -243,6 +258,7 @@ class _Reader:
             risk=self.risk(self.get(top, "", "risk", dict, {})),
             operators=self.operators(top),
             identifiers=self.identifiers(self.get(top, "", "identifiers", dict, {})),
+            labels=self.labels(self.get(top, "", "labels", dict, {})),
             **self.devices(self.get(top, "", "devices", dict, {})),
         )
 
@@ -275,6 +291,33 @@ class _Reader:
             if getattr(settings, name) <= 0:
                 raise self.fail(f"scanner.{name}", "must be greater than zero")
         return settings
+
+    def labels(self, value: object) -> LabelSettings:
+        from labels.templates import BUILTIN_TEMPLATES  # noqa: PLC0415 - labels load on demand
+
+        table = self.table(value, "labels", _LABEL_KEYS)
+        base = LabelSettings()
+        raw = self.get(table, "labels", "resolver_host", str, base.resolver_host)
+        host = raw.strip().removeprefix("https://").removeprefix("http://").rstrip("/")
+        if not host or any(c in host for c in " /?#"):
+            raise self.fail(
+                "labels.resolver_host",
+                f"expected a host name such as 'id.example.com', found {raw!r}",
+            )
+        names = sorted(BUILTIN_TEMPLATES)
+        chosen = {}
+        for key in ("lot_template", "pallet_template"):
+            name = self.get(table, "labels", key, str, getattr(base, key))
+            if name not in BUILTIN_TEMPLATES:
+                raise self.fail(
+                    f"labels.{key}", f"unknown template {name!r} (known: {', '.join(names)})"
+                )
+            chosen[key] = name
+        return LabelSettings(
+            resolver_host=host,
+            print_new_lots=self.get(table, "labels", "print_new_lots", bool, base.print_new_lots),
+            **chosen,
+        )
 
     def identifiers(self, value: object) -> IdentifierSettings:
         table = self.table(value, "identifiers", _IDENTIFIER_KEYS)

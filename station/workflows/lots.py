@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from station.config import IdentifierSettings
 from station.domain.events import Event, EventKind
@@ -30,6 +30,14 @@ from station.domain.transformations import (
 from station.ports import Clock
 from station.store.eventlog import EventLog
 from station.store.lot_view import SqliteLotView
+
+
+class LabelEvents(Protocol):
+    """Makes the print-job events for new lots (`station.printing.PrintQueue.queue_events`)."""
+
+    def __call__(
+        self, lot_ids: list[str], operator_id: str | None, *, pallet: bool
+    ) -> list[Event]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,7 @@ class LotDesk:
         log: EventLog,
         lots: SqliteLotView,
         clock: Clock,
+        label_events: LabelEvents | None = None,
     ) -> None:
         self.identifiers = identifiers
         self.station_id = station_id
@@ -74,6 +83,7 @@ class LotDesk:
         self.log = log
         self.lots = lots
         self.clock = clock
+        self.label_events = label_events
 
     def plan(self, request: TransformRequest) -> TransformPlan | tuple[TransformProblem, ...]:
         """Check a request against the current lots without writing anything."""
@@ -108,7 +118,13 @@ class LotDesk:
                 raise _Refused(again)
             event = self._event(again, operator, conn)
             built.append(event)
-            return [event]
+            events = [event]
+            if self.label_events is not None:
+                # Queued in the same transaction: a new lot never lacks its label job.
+                new_ids = [o["lot_id"] for o in event.payload["outputs"]]
+                pallet = request.kind is TransformKind.PALLETISE
+                events.extend(self.label_events(new_ids, operator.id, pallet=pallet))
+            return events
 
         try:
             self.log.append_built(build)
