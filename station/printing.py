@@ -175,17 +175,28 @@ class PrintQueue:
         """Every job, oldest first."""
         return print_jobs(self.log.connection)
 
-    def process(self) -> list[PrintOutcome]:
-        """Send every job that is due; one attempt each."""
+    def due(self) -> list[PrintJob]:
+        """Queued jobs whose retry time has come, oldest first."""
         now = self.clock.now()
+        return [
+            job
+            for job in print_jobs(self.log.connection, states=(PrintState.QUEUED,))
+            if not job.next_attempt_at or dt.datetime.fromisoformat(job.next_attempt_at) <= now
+        ]
+
+    def process(self) -> list[PrintOutcome]:
+        """Send every job that is due; one attempt each (blocking; for the CLI and tests)."""
         outcomes = []
-        for job in print_jobs(self.log.connection, states=(PrintState.QUEUED,)):
-            if job.next_attempt_at and dt.datetime.fromisoformat(job.next_attempt_at) > now:
+        for job in self.due():
+            begun = self.begin(job)
+            if isinstance(begun, PrintOutcome):
+                outcomes.append(begun)
                 continue
-            outcomes.append(self._send(job))
+            outcomes.append(self.finish(job, self.send(job, begun)))
         return outcomes
 
-    def _send(self, job: PrintJob) -> PrintOutcome:
+    def begin(self, job: PrintJob) -> RenderedLabel | PrintOutcome:
+        """Render the label and record that it is being sent (before any byte goes out)."""
         lot = self.lots.lot(job.lot_id)
         try:
             if lot is None:
@@ -194,22 +205,26 @@ class PrintQueue:
                 build_label(self.config, self.lots, lot), job_id=job.job_id, name=job.lot_id
             )
         except StationError as exc:
-            self.log.append(
-                [
-                    self._event(
-                        EventKind.PRINT_FAILED,
-                        {"job_id": job.job_id, "error": str(exc), "uncertain": True},
-                    )
-                ]
-            )
+            payload = {"job_id": job.job_id, "error": str(exc), "uncertain": True}
+            self.log.append([self._event(EventKind.PRINT_FAILED, payload)])
             return PrintOutcome(job.job_id, PrintState.UNCERTAIN, str(exc))
         self.log.append([self._event(EventKind.PRINT_SENDING, {"job_id": job.job_id})])
+        return document
+
+    def send(self, job: PrintJob, document: RenderedLabel) -> DeviceError | None:
+        """Hand the label to the printer; touches no database (safe in a worker thread)."""
         try:
             self._printer(job.printer).send(document)
         except DeviceError as exc:
-            return self._failed(job, exc)
-        self.log.append([self._event(EventKind.PRINT_SENT, {"job_id": job.job_id})])
-        return PrintOutcome(job.job_id, PrintState.SENT, f"label for {job.lot_id} printed")
+            return exc
+        return None
+
+    def finish(self, job: PrintJob, error: DeviceError | None) -> PrintOutcome:
+        """Record how a send ended: sent, retry later, or uncertain."""
+        if error is None:
+            self.log.append([self._event(EventKind.PRINT_SENT, {"job_id": job.job_id})])
+            return PrintOutcome(job.job_id, PrintState.SENT, f"label for {job.lot_id} printed")
+        return self._failed(job, error)
 
     def _failed(self, job: PrintJob, exc: DeviceError) -> PrintOutcome:
         from drivers.printers.errors import UnconfirmedPrintError  # noqa: PLC0415

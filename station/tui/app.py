@@ -20,6 +20,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
+from labels.document import RenderedLabel
 from station.bootstrap import Station
 from station.config import ScannerSettings
 from station.devices import WEDGE
@@ -27,7 +28,10 @@ from station.domain.codes import Command
 from station.domain.findings import Verdict
 from station.domain.printable import printable
 from station.domain.scan import Scan
+from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
+from station.printing import PrintOutcome
+from station.store.print_projection import PrintJob
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.devices import DevicesScreen
 from station.tui.screens.lots import LotsScreen
@@ -82,6 +86,7 @@ class StationApp(App[None]):
         self.station = station
         self.wedge = wedge or WedgeKeyFilter(self, wedge_profile(station.config.scanner))
         self.last: Recorded | None = None
+        self._printing = False
 
     # -- layout -------------------------------------------------------------
 
@@ -114,6 +119,13 @@ class StationApp(App[None]):
         self.wedge.start()
         # Device threads post messages; Textual's post_message is thread-safe.
         self.station.devices.start(on_scan=self._device_scan, on_status=self._device_status)
+        for job_id in self.station.printing.recover():
+            self.notify(
+                f"Print job {job_id} may not have printed: check the printer, then reprint",
+                severity="warning",
+                markup=False,
+            )
+        self.set_interval(2.0, self._print_tick)
         self.query_one(VerdictBanner).show_text("Ready. Scan a badge to start.")
         self.refresh_view()
         self.query_one("#entry", Input).focus()
@@ -124,6 +136,32 @@ class StationApp(App[None]):
         await super().on_event(event)
 
     # -- input --------------------------------------------------------------
+
+    def _print_tick(self) -> None:
+        """Send the next due label; the database work stays on this thread."""
+        if self._printing:
+            return
+        queue = self.station.printing
+        for job in queue.due():
+            begun = queue.begin(job)
+            if isinstance(begun, PrintOutcome):
+                self.notify(begun.message, severity="error", markup=False)
+                continue
+            self._printing = True
+            document = begun
+
+            def send(job: PrintJob = job, document: RenderedLabel = document) -> None:
+                error = queue.send(job, document)
+                self.call_from_thread(self._print_done, job, error)
+
+            self.run_worker(send, thread=True, group="printing")
+            return
+
+    def _print_done(self, job: PrintJob, error: DeviceError | None) -> None:
+        self._printing = False
+        outcome = self.station.printing.finish(job, error)
+        if error is not None:
+            self.notify(f"Label not printed: {outcome.message}", severity="warning", markup=False)
 
     def _device_scan(self, scan: Scan) -> None:
         self.post_message(ScanReceived(scan))
