@@ -91,8 +91,10 @@ def main() -> None:
             assert lot is not None
             RenderedLabel(build_label(config, station.lots, lot), job_id=lot_id).zpl()
         elapsed = time.perf_counter() - start
-        print(f"batch of {args.batch} ZPL labels: {args.batch / elapsed:.0f} labels/s "
-              f"({elapsed:.1f} s)")
+        print(
+            f"batch of {args.batch} ZPL labels: {args.batch / elapsed:.0f} labels/s "
+            f"({elapsed:.1f} s)"
+        )
         print("targets: ZPL < 10 ms per label, PNG < 50 ms per label")
         station.close()
 
