@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     trace_p.add_argument("--direction", choices=["back", "forward"], default="back")
     trace_p.add_argument("--json", action="store_true", help="print JSON")
 
+    report = sub.add_parser("report", parents=[common], help="provenance report for an auditor")
+    report.add_argument("id", help="lot id or SSCC")
+    report.add_argument("--format", choices=["html", "json"], default="html")
+    report.add_argument("--out", type=Path, help="write the report here (default: stdout)")
+
     sub.add_parser("check-config", parents=[common], help="validate the config file")
     pin = sub.add_parser(
         "hash-pin", help="print the pin_hash for a roster entry (reads the PIN from stdin)"
@@ -613,6 +618,26 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from station.report import build_report, render_html, render_json  # noqa: PLC0415
+
+    station = _open(args)
+    try:
+        report = build_report(station, args.id)
+    finally:
+        station.close()
+    if report is None:
+        print(f"station: no lot or unit is known by {printable(args.id)!r}", file=sys.stderr)
+        return EXIT_INVALID
+    text = render_html(report) if args.format == "html" else render_json(report)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = _config(args)
     print(
@@ -645,6 +670,7 @@ _COMMANDS = {
     "lots": cmd_lots,
     "trace": cmd_trace,
     "label": cmd_label,
+    "report": cmd_report,
     "print-queue": cmd_print_queue,
     "check-config": cmd_check_config,
     "hash-pin": cmd_hash_pin,

@@ -236,3 +236,24 @@ def test_lots_new_list_and_trace(data_dir: Path) -> None:
     assert code == 1 and out.startswith("refused:")  # already used up on the pallet
     code, out, _ = run(["lots", "list", "--status", "available", "--json"], data_dir)
     assert pallet in [row["lot_id"] for row in json.loads(out)]
+
+
+def test_provenance_report_json_and_html(data_dir: Path, tmp_path: Path) -> None:
+    lines = (DEMO / "scans" / "high-risk.txt").read_text(encoding="utf-8")
+    run(["scan", "--operator", "B-1001"], data_dir, lines)
+    code, out, _ = run(["report", "073500532610040026", "--format", "json"], data_dir)
+    assert code == 0
+    report = json.loads(out)
+    assert report["provenance"]["regions"] == ["CN-XJ"]
+    assert report["documents"]["SHP-1004"]["bill_of_lading"] == "BOL-778004"
+    (received,) = [r for r in report["receiving_and_holds"] if r["event"] == "unit.received"]
+    assert received["status"] == "quarantined"
+    assert [f["code"] for f in received["findings"]] == ["HIGH_RISK_ORIGIN"]
+    (ana,) = report["operators"]
+    assert ana["name"] == "Ana Lima" and ana["training"]["valid_at_every_action"] is True
+    out_file = tmp_path / "report.html"
+    code, _, _ = run(["report", "073500532610040026", "--out", str(out_file)], data_dir)
+    page = out_file.read_text(encoding="utf-8")
+    assert code == 0 and page.startswith("<!doctype html>")
+    assert "HIGH_RISK_ORIGIN" in page and "BOL-778004" in page and "<script" not in page
+    assert run(["report", "nothing"], data_dir)[0] == 1
