@@ -176,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, like other Unix tools.
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _config(args: argparse.Namespace) -> StationConfig:
@@ -383,8 +387,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
 def cmd_decode(args: argparse.Namespace) -> int:
     from drivers.decode_files import decode_paths, result_as_dict  # noqa: PLC0415
 
-    formats = frozenset(f.strip() for f in args.formats.split(",")) if args.formats else None
-    results = decode_paths(args.files, args.decoder, formats)
+    config = _config(args)
+    results = decode_paths(args.files, args.decoder, args.formats, rules=config.rules)
     if args.json:
         print(json.dumps([result_as_dict(r) for r in results], ensure_ascii=True, indent=2))
     else:

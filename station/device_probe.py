@@ -58,8 +58,8 @@ def probe_scanner(url: str, wait: float) -> ProbeResult:
 
     source.start(lambda scan: None, on_status)
     settled.wait(wait)
-    source.stop()
     status = last[-1] if last else source.status()
+    source.stop()
     ok = status.state in (DeviceState.CONNECTED, DeviceState.ENDED)
     return ProbeResult("scanner", url, status.state.value, status.detail, ok)
 
