@@ -68,17 +68,19 @@ class StationApp(App[None]):
     """The receiving station."""
 
     TITLE = "station"
+    # Ctrl+P prints labels here; the palette is not a tool for the dock.
+    ENABLE_COMMAND_PALETTE = False
     CSS_PATH = "station.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "command('CLOSE')", "Close receipt"),
+        Binding("f2", "command('CLOSE')", "Close"),
         Binding("f3", "command('DAMAGED')", "Damaged"),
-        Binding("f4", "command('SEAL-DAMAGED')", "Seal damaged"),
+        Binding("f4", "command('SEAL-DAMAGED')", "Seal"),
         Binding("f5", "command('UNDO')", "Undo"),
-        Binding("f9", "command('LOGOUT')", "Log out"),
+        Binding("f9", "command('LOGOUT')", "Logout"),
         Binding("f6", "devices", "Devices"),
-        Binding("f8", "quarantine", "Quarantine"),
+        Binding("f8", "quarantine", "Holds"),
         Binding("f10", "lots", "Lots"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
     def __init__(self, station: Station, *, wedge: WedgeKeyFilter | None = None) -> None:
@@ -113,7 +115,7 @@ class StationApp(App[None]):
                 yield UnitTable(id="unit-table")
         yield VerdictBanner(id="banner")
         yield Input(placeholder="Type a code and press Enter", id="entry")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.wedge.start()

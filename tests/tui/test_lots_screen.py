@@ -49,3 +49,47 @@ async def test_split_from_scanned_parent_and_refuse_held_lot(station: Station) -
         await pilot.pause()
         message = str(screen.query_one("#lots-message", Static).render())
         assert message.startswith("Refused:") and "quarantined" in message
+
+
+async def test_label_preview_then_print(station: Station) -> None:
+    import dataclasses
+
+    from station.tui.screens.label_preview import LabelPreviewScreen, qr_text
+
+    for text in ("B-1001", "BOL-778001", "SL0041871", f"00{P1}"):
+        station.recorder.handle(Scan(text))
+    operator = station.config.operator_by_badge("B-1001")
+    assert operator is not None
+    from decimal import Decimal
+
+    from station.domain.transformations import TransformKind
+    from station.workflows.lots import TransformRequest
+
+    result = station.lot_desk.transform(
+        TransformRequest(TransformKind.REPACK, ((P1, Decimal(31)),), (Decimal(31),)), operator
+    )
+    (new_lot,) = result.new_ids
+    config = dataclasses.replace(station.config, printers=("dir:///tmp/station-test-labels",))
+    station.config = config
+    station.printing.config = config
+    app = make_app(station)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LotsScreen)
+        table = screen.query_one("#lot-table")
+        table.move_cursor(row=table.get_row_index(new_lot))  # type: ignore[attr-defined]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        preview = app.screen
+        assert isinstance(preview, LabelPreviewScreen)
+        assert preview.label.qr_payload.endswith(f"/10/{new_lot}?11=261123")
+        drawn = qr_text(
+            __import__("labels.matrix", fromlist=["qr_matrix"]).qr_matrix(preview.label.qr_payload)
+        )
+        assert set(drawn) <= {"█", "▀", "▄", " ", "\n"}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [j.lot_id for j in station.printing.jobs()] == [new_lot]

@@ -23,7 +23,10 @@ from station.domain.manifest import item_key
 from station.domain.printable import printable
 from station.domain.scan import Scan
 from station.domain.transformations import TransformKind
+from station.errors import StationError
+from station.printing import build_label
 from station.trace import TraceNode, trace
+from station.tui.screens.label_preview import LabelPreviewScreen
 from station.workflows.lots import TransformRequest
 
 
@@ -47,6 +50,7 @@ class LotsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "transform", "Record new lot"),
+        Binding("ctrl+p", "preview", "Label preview / print"),
         Binding("escape,f10", "app.pop_screen", "Back"),
     ]
 
@@ -119,6 +123,36 @@ class LotsScreen(Screen[None]):
         for child in node.children:
             add(tree.root, child)
         tree.root.expand()
+
+    def action_preview(self) -> None:
+        table = self.query_one("#lot-table", DataTable)
+        message = self.query_one("#lots-message", Static)
+        if table.row_count == 0:
+            return
+        lot_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        lot = self.station.lots.lot(lot_id)
+        if lot is None:
+            return
+        try:
+            label = build_label(self.station.config, self.station.lots, lot)
+        except StationError as exc:
+            message.update(Text(str(exc), style="bold red"))
+            self.app.bell()
+            return
+
+        def printed(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            operator = self.station.workflow.operator
+            try:
+                job = self.station.printing.queue(lot_id, operator.id if operator else None)
+            except StationError as exc:
+                message.update(Text(str(exc), style="bold red"))
+                self.app.bell()
+                return
+            message.update(Text(f"Label for {lot_id} queued (job {job[:8]})", style="green"))
+
+        self.app.push_screen(LabelPreviewScreen(label, lot_id), printed)
 
     def accept_scan(self, scan: Scan) -> None:
         """A scanned label becomes a parent of the transformation being prepared."""
