@@ -93,3 +93,32 @@ async def test_label_preview_then_print(station: Station) -> None:
         await pilot.pause()
         assert app.screen is screen
         assert [j.lot_id for j in station.printing.jobs()] == [new_lot]
+
+
+async def test_trace_forward_toggle(station: Station) -> None:
+    for text in ("B-1001", "BOL-778001", "SL0041871", f"00{P1}"):
+        station.recorder.handle(Scan(text))
+    from decimal import Decimal
+
+    from station.domain.transformations import TransformKind
+    from station.workflows.lots import TransformRequest
+
+    operator = station.config.operator_by_badge("B-1001")
+    assert operator is not None
+    made = station.lot_desk.transform(
+        TransformRequest(TransformKind.SPLIT, ((P1, Decimal(10)),), (Decimal(5), Decimal(5))),
+        operator,
+    )
+    app = make_app(station)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LotsScreen)
+        screen.show_genealogy(P1)
+        await pilot.press("f3")
+        await pilot.pause()
+        tree = screen.query_one("#genealogy", Tree)
+        assert "made into" in str(tree.root.label)
+        labels = " ".join(str(n.label) for n in tree.root.children)
+        assert all(lot in labels for lot in made.new_ids)

@@ -51,12 +51,15 @@ class LotsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "transform", "Record new lot"),
         Binding("ctrl+p", "preview", "Label preview / print"),
+        Binding("f3", "direction", "Trace back/forward"),
         Binding("escape,f10", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, station: Station) -> None:
         super().__init__()
         self.station = station
+        self.forward = False
+        self.shown: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -98,14 +101,21 @@ class LotsScreen(Screen[None]):
         if message.row_key.value:
             self.show_genealogy(message.row_key.value)
 
+    def action_direction(self) -> None:
+        self.forward = not self.forward
+        if self.shown is not None:
+            self.show_genealogy(self.shown)
+
     def show_genealogy(self, lot_id: str) -> None:
-        """Fill the tree with the trace back from `lot_id`."""
+        """Fill the tree with the trace back (or forward) from `lot_id`."""
         tree = self.query_one("#genealogy", Tree)
         tree.clear()
-        node = trace(self.station.lots, self.station.view, lot_id)
+        self.shown = lot_id
+        node = trace(self.station.lots, self.station.view, lot_id, forward=self.forward)
         if node is None:
             return
-        tree.root.set_label(Text(printable(lot_id, 30)))
+        arrow = "made into" if self.forward else "made from"
+        tree.root.set_label(Text(f"{printable(lot_id, 30)} {arrow}"))
 
         def add(parent: object, n: TraceNode) -> None:
             label = Text(f"{printable(n.lot_id, 24)} {n.status}")
