@@ -23,6 +23,8 @@ from station.store.lot_projection import LotProjector
 from station.store.lot_view import SqliteLotView
 from station.store.print_projection import PrintProjector
 from station.store.projections import Projectors, ReceivingProjector
+from station.store.release_projection import ReleaseProjector
+from station.store.release_view import SqliteReleaseView
 from station.store.views import SqliteReceivingView
 from station.workflows.importing import ImportResult, plan_import
 from station.workflows.lots import LotDesk
@@ -35,6 +37,7 @@ from station.workflows.quarantine import (
 )
 from station.workflows.receiving import ReceivingSettings, ReceivingWorkflow
 from station.workflows.recorder import ScanRecorder
+from station.workflows.release import ReleaseSettings, ReleaseWorkflow
 
 DATA_DIR_ENV = "STATION_DATA_DIR"
 DATABASE_NAME = "station.sqlite3"
@@ -56,6 +59,10 @@ class Station:
     lots: SqliteLotView
     lot_desk: LotDesk
     printing: PrintQueue
+    releases: SqliteReleaseView
+    release: ReleaseWorkflow
+    """The release dock's workflow; `release_recorder` commits its scans."""
+    release_recorder: ScanRecorder
 
     def close(self) -> None:
         """Close the database."""
@@ -145,7 +152,8 @@ def open_station(
     data_dir = data_dir or default_data_dir()
     clock = clock or SystemClock()
     log = EventLog.open(
-        data_dir / DATABASE_NAME, Projectors(ReceivingProjector(), LotProjector(), PrintProjector())
+        data_dir / DATABASE_NAME,
+        Projectors(ReceivingProjector(), LotProjector(), PrintProjector(), ReleaseProjector()),
     )
     view = SqliteReceivingView(log.connection)
     settings = ReceivingSettings(
@@ -159,6 +167,20 @@ def open_station(
     workflow = ReceivingWorkflow(settings, view, clock)
     lots = SqliteLotView(log.connection)
     printing = PrintQueue(config, log, lots, clock)
+    releases = SqliteReleaseView(log, view, lots)
+    release = ReleaseWorkflow(
+        ReleaseSettings(
+            station_id=config.station_id,
+            site=config.site,
+            rules=config.rules,
+            required_fields=config.required_fields,
+            operators=config.operators,
+            required_training=config.required_training,
+        ),
+        releases,
+        clock,
+        data_dir / "outbound",
+    )
     return Station(
         config=config,
         data_dir=data_dir,
@@ -182,4 +204,7 @@ def open_station(
             label_events=printing.queue_events,
         ),
         printing=printing,
+        releases=releases,
+        release=release,
+        release_recorder=ScanRecorder(release, log),
     )

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from station import __version__
+from station import __version__, release_cli
 from station.bootstrap import Station, default_data_dir, open_station
 from station.config import StationConfig, bundled_config_dir, load_config
 from station.domain.classify import classify
@@ -84,7 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="headless: one scan per stdin line, one verdict per stdout line",
     )
     scan.add_argument(
-        "--mode", choices=["receive"], default="receive", help="workflow (default receive)"
+        "--mode",
+        choices=["receive", "release"],
+        default="receive",
+        help="workflow (default receive)",
     )
     scan.add_argument("--operator", required=True, metavar="BADGE", help="badge of the operator")
     scan.add_argument(
@@ -158,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["html", "json"], default="html")
     report.add_argument("--out", type=Path, help="write the report here (default: stdout)")
 
+    release_cli.add_parsers(sub, common)
     sub.add_parser("check-config", parents=[common], help="validate the config file")
     pin = sub.add_parser(
         "hash-pin", help="print the pin_hash for a roster entry (reads the PIN from stdin)"
@@ -348,13 +352,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from station.headless import result_json, result_text, run_scans  # noqa: PLC0415
 
     station = _open(args)
+    recorder = station.release_recorder if args.mode == "release" else station.recorder
     try:
-        login = station.recorder.login(args.operator, device="headless")
+        login = recorder.login(args.operator, device="headless")
         if login.outcome.login is None:
             print(f"station: {login.outcome.headline}", file=sys.stderr)
             return EXIT_ERROR
         if args.shipment:
-            picked = station.recorder.select_shipment(args.shipment, device="headless")
+            picked = recorder.select_shipment(args.shipment, device="headless")
             line = (
                 json.dumps(result_json(args.shipment, picked))
                 if args.json
@@ -363,9 +368,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(line, flush=True)
             if picked.outcome.verdict.value in ("reject", "error"):
                 return EXIT_ERROR
-        failures = run_scans(
-            station.recorder, sys.stdin, sys.stdout, as_json=args.json, device="headless"
-        )
+        failures = run_scans(recorder, sys.stdin, sys.stdout, as_json=args.json, device="headless")
     finally:
         station.close()
     return EXIT_ERROR if failures else EXIT_OK
@@ -605,7 +608,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
     station = _open(args)
     try:
         forward = args.direction == "forward"
-        node = trace(station.lots, station.view, args.id, forward=forward)
+        node = trace(
+            station.lots,
+            station.view,
+            args.id,
+            forward=forward,
+            shipped_in=station.releases.shipped_in,
+        )
     finally:
         station.close()
     if node is None:
@@ -678,6 +687,7 @@ _COMMANDS = {
     "print-queue": cmd_print_queue,
     "check-config": cmd_check_config,
     "hash-pin": cmd_hash_pin,
+    **release_cli.COMMANDS,
 }
 
 if __name__ == "__main__":  # pragma: no cover

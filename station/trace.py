@@ -2,17 +2,23 @@
 
 Back: the genealogy tree down to the received inputs, each with its moving data
 (vendor, place and date of manufacture), the shipment and bill of lading it came
-in, its seals and who received it. Forward: every lot made from it.
+in, its seals and who received it. Forward: every lot made from it. Either way, a
+lot that has left names the shipment that took it (when given the release lookup).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from station.domain.printable import printable
+from station.domain.release import ReleaseRecord
 from station.store.lot_view import SqliteLotView
 from station.store.views import SqliteReceivingView
+
+ShippedIn: TypeAlias = Callable[[str], ReleaseRecord | None]
+"""Lot id -> the completed release that shipped it (`SqliteReleaseView.shipped_in`)."""
 
 
 @dataclass
@@ -31,6 +37,8 @@ class TraceNode:
     """Quantity of this lot used by its parent in the tree (trace back) or child."""
     origin: dict[str, Any] | None = None
     receipt: dict[str, Any] | None = None
+    shipped: dict[str, Any] | None = None
+    """For a shipped lot: the outbound shipment, buyer, BOL and release that took it."""
     children: list[TraceNode] = field(default_factory=list)
     repeated: bool = False
     """Already shown elsewhere in this tree (merges make a DAG, not a tree)."""
@@ -53,6 +61,8 @@ class TraceNode:
             data["origin"] = self.origin
         if self.receipt is not None:
             data["receipt"] = self.receipt
+        if self.shipped is not None:
+            data["shipped"] = self.shipped
         if self.repeated:
             data["repeated"] = True
         data["links"] = [child.as_dict() for child in self.children]
@@ -60,10 +70,19 @@ class TraceNode:
 
 
 def trace(
-    lots: SqliteLotView, view: SqliteReceivingView, lot_id: str, *, forward: bool = False
+    lots: SqliteLotView,
+    view: SqliteReceivingView,
+    lot_id: str,
+    *,
+    forward: bool = False,
+    shipped_in: ShippedIn | None = None,
 ) -> TraceNode | None:
-    """The trace tree from `lot_id`, or None when no lot has that id."""
-    root = _node(lots, view, lot_id, None)
+    """The trace tree from `lot_id`, or None when no lot has that id.
+
+    With `shipped_in` (the completed release that shipped a lot), shipped lots name
+    the shipment that took them: where it went, past this site.
+    """
+    root = _node(lots, view, lot_id, None, shipped_in)
     if root is None:
         return None
     seen = {lot_id}
@@ -78,7 +97,7 @@ def trace(
                 (parent, str(q) if q is not None else None) for parent, q in lots.links(node.lot_id)
             ]
         for next_id, taken in nexts:
-            child = _node(lots, view, next_id, taken)
+            child = _node(lots, view, next_id, taken, shipped_in)
             if child is None:
                 child = TraceNode(next_id, "missing", "unknown", "?", "", None, "", None, taken)
                 node.children.append(child)
@@ -93,7 +112,11 @@ def trace(
 
 
 def _node(
-    lots: SqliteLotView, view: SqliteReceivingView, lot_id: str, taken: str | None
+    lots: SqliteLotView,
+    view: SqliteReceivingView,
+    lot_id: str,
+    taken: str | None,
+    shipped_in: ShippedIn | None = None,
 ) -> TraceNode | None:
     record = lots.lot(lot_id)
     if record is None:
@@ -110,6 +133,19 @@ def _node(
         taken=taken,
         origin=record.origin,
     )
+    release = shipped_in(lot_id) if shipped_in and record.status == "shipped" else None
+    if release is not None:
+        order = view.shipment(release.shipment_id)
+        buyer = order.manifest.buyer if order else None
+        node.shipped = {
+            "shipment_id": release.shipment_id,
+            "buyer": buyer.name if buyer else None,
+            "purchase_orders": list(order.manifest.purchase_orders) if order else [],
+            "bill_of_lading": release.bill_of_lading,
+            "release_id": release.release_id,
+            "shipped_at": release.completed_at,
+            "released_by": release.completed_by,
+        }
     if record.kind == "received":
         unit = view.unit(lot_id)
         shipment = view.shipment(record.shipment_id) if record.shipment_id else None
@@ -163,6 +199,13 @@ def render_text(node: TraceNode, *, forward: bool = False) -> str:
             )
         elif n.kind == "produced":
             lines.append(f"{inner}made here {n.made_at[:16]} by {n.made_by or '?'}")
+        if n.shipped:
+            s = n.shipped
+            lines.append(
+                f"{inner}shipped {str(s['shipped_at'] or '?')[:16]} on {s['shipment_id']} to "
+                f"{printable(s['buyer'] or '?', 40)} (BOL {s['bill_of_lading'] or '-'}, "
+                f"release {s['release_id']})"
+            )
         if not n.repeated:
             for child in n.children:
                 walk(child, depth + 1)

@@ -44,9 +44,11 @@ class EventKind(StrEnum):
     RELEASE_UNIT_CHECKED = "release.unit_checked"
     RELEASE_UNIT_REMOVED = "release.unit_removed"
     RELEASE_SEAL_APPLIED = "release.seal_applied"
+    RELEASE_SEAL_REMOVED = "release.seal_removed"
     RELEASE_BOL_CAPTURED = "release.bol_captured"
     RELEASE_COMPLETED = "release.completed"
     RELEASE_REFUSED = "release.refused"
+    RELEASE_ABANDONED = "release.abandoned"
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,6 +164,46 @@ class Party:
 
 
 @dataclass(frozen=True, slots=True)
+class UpstreamLot:
+    """One received lot an item was made from, with the moving data it arrived with.
+
+    A station that ships what it made writes these on each content line of its
+    outbound manifest (`ContentLine.provenance`), so the next site in the chain can
+    trace an item past the seller to the specific upstream lots.
+    """
+
+    lot_id: str
+    """The shipping site's identifier of the received lot (an SSCC, lot or item key)."""
+
+    gtin: str | None = None
+    """GTIN of the received lot, 14 digits."""
+
+    lot: str | None = None
+    """The vendor's batch or lot number."""
+
+    vendor: str | None = None
+    place_of_manufacture: Place | None = None
+    date_of_manufacture: dt.date | None = None
+
+    shipment_id: str | None = None
+    """The inbound shipment the lot arrived in at the shipping site."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form, as in ``config/manifest.schema.json``."""
+        place = self.place_of_manufacture
+        made = self.date_of_manufacture
+        return {
+            "lot_id": self.lot_id,
+            "gtin": self.gtin,
+            "lot": self.lot,
+            "vendor": self.vendor,
+            "place_of_manufacture": None if place is None else place.as_dict(),
+            "date_of_manufacture": None if made is None else made.isoformat(),
+            "shipment_id": self.shipment_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ContentLine:
     """One item line on a unit: what it holds and the moving data that goes with it."""
 
@@ -197,6 +237,13 @@ class ContentLine:
     serials_required: bool = False
     """Whether receiving must capture the serial of every item on this line."""
 
+    provenance: tuple[UpstreamLot, ...] = ()
+    """The received lots upstream of this line, as a shipping station writes them.
+
+    Only the JSON form carries it; the CSV form has no column for it, so a CSV
+    manifest's lines have none.
+    """
+
     @property
     def item_key(self) -> str | None:
         """`item_key` of this line's GTIN with its lot or serial; None without a GTIN."""
@@ -219,6 +266,7 @@ class ContentLine:
             "place_of_manufacture": None if place is None else place.as_dict(),
             "date_of_manufacture": None if made is None else made.isoformat(),
             "serials_required": self.serials_required,
+            "provenance": [entry.as_dict() for entry in self.provenance],
         }
 
 

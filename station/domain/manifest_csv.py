@@ -20,6 +20,8 @@ Content-line columns:
     (these four form the place of manufacture), ``date_of_manufacture``,
     ``serials_required`` (``true``/``false``/``yes``/``no``/``1``/``0``, empty
     means false).
+There is no column for a line's ``provenance`` (the upstream lots a releasing
+station lists in JSON): CSV lines carry none.
 
 Rows with the same ``shipment_id`` form one manifest (CSV manifests are always
 ``manifest_version`` 1); rows with the same ``sscc`` inside a shipment form one

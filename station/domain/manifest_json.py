@@ -8,6 +8,10 @@ not in the schema are problems (with the nearest valid key), so a typo such as
 ``"sscs"`` cannot silently drop a pallet's identity. A key given twice in one
 object is a problem too, since ``json`` would keep only the last value.
 
+A content line may carry ``provenance``: the received lots upstream of it, each
+with its own moving data, as a releasing station writes them in its outbound
+manifest (`station.domain.manifest.UpstreamLot`).
+
 Problems name a JSON path such as ``$.units[3].contents[0].gtin``; a file that
 is not JSON at all names the line and column where reading stopped.
 """
@@ -30,6 +34,7 @@ from station.domain.manifest import (
     Party,
     Place,
     Unit,
+    UpstreamLot,
 )
 from station.domain.manifest_rules import (
     VALUE_LIMIT,
@@ -84,6 +89,16 @@ _LINE_KEYS: Final = (
     "place_of_manufacture",
     "date_of_manufacture",
     "serials_required",
+    "provenance",
+)
+_UPSTREAM_KEYS: Final = (
+    "lot_id",
+    "gtin",
+    "lot",
+    "vendor",
+    "place_of_manufacture",
+    "date_of_manufacture",
+    "shipment_id",
 )
 _PLACE_KEYS: Final = ("facility", "city", "country", "region")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -298,8 +313,46 @@ def _line(value: object, path: str, out: Problems) -> ContentLine | None:
             obj, "date_of_manufacture", path, out, check_date_of_manufacture
         ),
         serials_required=_flag(obj, "serials_required", path, out),
+        provenance=_provenance(obj, path, out),
     )
     return line if len(out) == before else None
+
+
+def _provenance(obj: Mapping[str, Any], path: str, out: Problems) -> tuple[UpstreamLot, ...]:
+    value = obj.get("provenance")
+    if value is None:
+        return ()
+    where = _member(path, "provenance")
+    if not isinstance(value, list):
+        out.add(
+            where,
+            f"Invalid provenance {show(value)}: expected a list of upstream lots, "
+            f"found {kind(value)}.",
+        )
+        return ()
+    entries: list[UpstreamLot] = []
+    for i, item in enumerate(value):
+        at = f"{where}[{i}]"
+        entry = _as_object(item, "upstream lot", at, out)
+        if entry is None:
+            continue
+        before = len(out)
+        _keys(entry, _UPSTREAM_KEYS, at, out)
+        lot_id = _text(entry, "lot_id", at, out, required=True)
+        upstream = UpstreamLot(
+            lot_id=lot_id or "",
+            gtin=_checked(entry, "gtin", at, out, check_gtin),
+            lot=_text(entry, "lot", at, out),
+            vendor=_text(entry, "vendor", at, out),
+            place_of_manufacture=_place(entry, at, out),
+            date_of_manufacture=_checked(
+                entry, "date_of_manufacture", at, out, check_date_of_manufacture
+            ),
+            shipment_id=_text(entry, "shipment_id", at, out),
+        )
+        if len(out) == before and lot_id is not None:
+            entries.append(upstream)
+    return tuple(entries)
 
 
 # --- fields --------------------------------------------------------------------------------

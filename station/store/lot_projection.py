@@ -4,7 +4,9 @@ A received unit becomes a lot node (its content lines become parent nodes of the
 own when a pallet carries several lots, so each keeps its vendor, place and date of
 manufacture). A transformation adds its outputs and links each to every input with
 the quantity taken. Lot status follows the unit's receiving status and holds, so
-held material is never available.
+held material is never available: a hold on a whole shipment quarantines every lot
+received in it until the hold is lifted. Only a completed release marks a lot
+shipped (`station.store.release_projection`); nothing here changes a shipped lot.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ class LotProjector:
                 self._received(conn, stored)
             case EventKind.UNIT_MARKED_DAMAGED:
                 _set_status(conn, event.payload["unit_id"], LotStatus.QUARANTINED.value)
+            case EventKind.SHIPMENT_HELD:
+                conn.execute(
+                    "UPDATE lots SET status = ? WHERE status = ? AND kind = 'received'"
+                    " AND shipment_id = ?",
+                    (
+                        LotStatus.QUARANTINED.value,
+                        LotStatus.AVAILABLE.value,
+                        event.payload["shipment_id"],
+                    ),
+                )
             case EventKind.ACTION_UNDONE if event.payload["undone_kind"] == "unit.received":
                 _delete_received(conn, event.payload["subject"])
             case EventKind.HOLD_RELEASED | EventKind.HOLD_REJECTED:
@@ -135,7 +147,18 @@ class LotProjector:
                     "SELECT unit_id FROM units WHERE shipment_id = ?", (payload["entity_id"],)
                 )
             )
+        else:
+            # A lifted shipment hold frees its accepted units (those without holds of their own).
+            ids.extend(
+                r[0]
+                for r in conn.execute(
+                    "SELECT unit_id FROM units WHERE shipment_id = ? AND status = 'accepted'",
+                    (payload["entity_id"],),
+                )
+            )
         for unit_id in ids:
+            if released and _still_held(conn, unit_id):
+                continue
             _set_status(conn, unit_id, status)
 
     def _transformed(self, conn: sqlite3.Connection, stored: StoredEvent) -> None:
@@ -240,9 +263,19 @@ def _origin(line: Mapping[str, Any], shipment_id: str, bol: str | None) -> dict[
 
 def _set_status(conn: sqlite3.Connection, lot_id: str, status: str) -> None:
     conn.execute(
-        "UPDATE lots SET status = ? WHERE lot_id = ? AND status != ?",
-        (status, lot_id, LotStatus.CONSUMED.value),
+        "UPDATE lots SET status = ? WHERE lot_id = ? AND status NOT IN (?, ?)",
+        (status, lot_id, LotStatus.CONSUMED.value, LotStatus.SHIPPED.value),
     )
+
+
+def _still_held(conn: sqlite3.Connection, lot_id: str) -> bool:
+    """Whether a hold remains on the lot's unit or on the shipment it came in."""
+    row = conn.execute(
+        "SELECT 1 FROM lots l JOIN holds h ON (h.entity_kind = 'unit' AND h.entity_id = l.lot_id)"
+        " OR (h.entity_kind = 'shipment' AND h.entity_id = l.shipment_id) WHERE l.lot_id = ?",
+        (lot_id,),
+    ).fetchone()
+    return row is not None
 
 
 def _delete_received(conn: sqlite3.Connection, unit_id: str) -> None:

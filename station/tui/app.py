@@ -34,8 +34,10 @@ from station.printing import PrintOutcome
 from station.store.print_projection import PrintJob
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.devices import DevicesScreen
+from station.tui.screens.gate import GateScreen
 from station.tui.screens.lots import LotsScreen
 from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
+from station.tui.screens.release import ReleaseScreen
 from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
@@ -73,13 +75,16 @@ class StationApp(App[None]):
     CSS_PATH = "station.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "command('CLOSE')", "Close"),
-        Binding("f3", "command('DAMAGED')", "Damaged"),
-        Binding("f4", "command('SEAL-DAMAGED')", "Seal"),
+        # Shown in the receiving panel's hint instead of the footer, to fit 80 columns.
+        Binding("f3", "command('DAMAGED')", "Damaged", show=False),
+        Binding("f4", "command('SEAL-DAMAGED')", "Seal damaged", show=False),
         Binding("f5", "command('UNDO')", "Undo"),
         Binding("f9", "command('LOGOUT')", "Logout"),
         Binding("f6", "devices", "Devices"),
         Binding("f8", "quarantine", "Holds"),
         Binding("f10", "lots", "Lots"),
+        Binding("f11", "release", "Release"),
+        Binding("f12", "gate", "Gate"),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
@@ -182,7 +187,7 @@ class StationApp(App[None]):
         if isinstance(screen, DecisionScreen):
             screen.accept_badge(scan)
             return
-        if isinstance(screen, LotsScreen):
+        if isinstance(screen, LotsScreen | ReleaseScreen | GateScreen):
             screen.accept_scan(scan)
             return
         if isinstance(screen, DevicesScreen) and screen.test_mode:
@@ -201,6 +206,14 @@ class StationApp(App[None]):
             )
         if isinstance(self.screen, DevicesScreen):
             self.screen.refresh_devices()
+
+    def action_release(self) -> None:
+        if not isinstance(self.screen, ReleaseScreen):
+            self.push_screen(ReleaseScreen(self.station))
+
+    def action_gate(self) -> None:
+        if not isinstance(self.screen, GateScreen):
+            self.push_screen(GateScreen(self.station))
 
     def action_lots(self) -> None:
         if not isinstance(self.screen, LotsScreen):
@@ -287,9 +300,9 @@ class StationApp(App[None]):
         on_hold = [sid for sid in shipment_ids if view.is_held("shipment", sid)]
         summary = Text()
         summary.append(f"Received {done}/{len(expected)} expected units", style="bold")
-        summary.append(
-            f"   on hold: {held}   unexpected: {sum(1 for u in units if not u.expected)}"
-        )
+        unexpected = sum(1 for u in units if not u.expected)
+        summary.append(f"  on hold: {held}  unexpected: {unexpected}")
+        summary.append("  F3/F4 damaged unit/seal", style="dim")
         summary.append(f"\nSeals: {'; '.join(seal_parts) or 'none on the documents'}")
         if on_hold:
             summary.append(f"\nSHIPMENT ON HOLD: {', '.join(on_hold)}", style="bold yellow")

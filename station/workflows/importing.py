@@ -3,6 +3,10 @@
 A manifest is refused whole when it clashes with what the station already holds
 (the same shipment id with other content, or a unit id already expected in another
 shipment); importing the identical manifest again changes nothing.
+
+An outbound order lists units that are already here (received or made here), so
+its units are not expected at receiving: they are neither checked for clashes with
+expected units nor added to them. The release dock reads them from the manifest.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from station.domain.events import Event, EventKind
-from station.domain.manifest import Manifest
+from station.domain.manifest import Direction, Manifest
 from station.ports import Clock, ReceivingView
 
 
@@ -53,7 +57,8 @@ def plan_import(
                 )
             continue
         clash = None
-        unit_ids = manifest.unit_ids()
+        outbound = manifest.direction is Direction.OUTBOUND
+        unit_ids = () if outbound else manifest.unit_ids()
         for unit_id in unit_ids:
             owner = claimed.get(unit_id)
             record = view.unit(unit_id)

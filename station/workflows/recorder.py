@@ -3,12 +3,15 @@
 `ScanRecorder.handle` asks the workflow for an outcome, appends its events in one
 transaction, and only then settles the session and returns the verdict. If the
 commit fails, the clerk is told the scan was NOT recorded and nothing changes.
+Every dock's workflow (receiving, release) goes through it: all it needs of one is
+`ScanWorkflow`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Protocol
 
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.printable import printable
@@ -16,7 +19,30 @@ from station.domain.scan import Scan
 from station.errors import StationError
 from station.ports import EventStore
 from station.workflows.outcome import Outcome
-from station.workflows.receiving import ReceivingWorkflow
+
+
+class ScanWorkflow(Protocol):
+    """A dock's workflow as the recorder drives it."""
+
+    def handle(self, scan: Scan) -> Outcome:
+        """The outcome of one scan; never raises on bad input."""
+        ...
+
+    def login(self, badge: str, device: str = "keyboard") -> Outcome:
+        """The outcome of a badge number given directly."""
+        ...
+
+    def select_shipment(self, shipment_id: str, device: str = "keyboard") -> Outcome:
+        """The outcome of picking a shipment (or order) by id."""
+        ...
+
+    def settle(self, outcome: Outcome) -> Outcome | None:
+        """Apply in-memory changes once `outcome.events` are committed.
+
+        May return a replacement outcome to show instead (e.g. a file written after the
+        commit failed); None keeps `outcome`.
+        """
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +57,7 @@ class Recorded:
 class ScanRecorder:
     """Runs scans through a workflow and the store, in that order, one at a time."""
 
-    def __init__(self, workflow: ReceivingWorkflow, store: EventStore) -> None:
+    def __init__(self, workflow: ScanWorkflow, store: EventStore) -> None:
         self.workflow = workflow
         self.store = store
 
@@ -53,8 +79,9 @@ class ScanRecorder:
             stored = self.store.append(outcome.events)
         except (StationError, OSError, sqlite3.Error) as exc:
             return _not_recorded(outcome, exc)
-        self.workflow.settle(outcome)
-        return Recorded(outcome, tuple(s.event.id for s in stored), durable=True)
+        settled = self.workflow.settle(outcome)
+        shown = settled if settled is not None else outcome
+        return Recorded(shown, tuple(s.event.id for s in stored), durable=True)
 
 
 def _not_recorded(outcome: Outcome, exc: Exception) -> Recorded:

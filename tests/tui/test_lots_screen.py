@@ -19,6 +19,9 @@ async def test_split_from_scanned_parent_and_refuse_held_lot(station: Station) -
         "BOL-778001",
         "SL0041871",
         f"00{P1}",
+        # The whole shipment arrives: closing with pallets missing would hold it all.
+        "006141412610010023",
+        "006141412610010030",
         "#CLOSE",
         "BOL-778004",
         "SL0042001",

@@ -1,0 +1,152 @@
+"""The gate check: has this unit been released, and on which shipment?
+
+A forklift driver or the guard scans any unit before it is loaded or leaves the
+site; the answer is RELEASED only when a completed release shipped it (and its lot
+is marked shipped). Anything else (in a release still open or refused, never
+scanned for release, held, unknown) is NOT RELEASED, with the reason. The check
+only reads: it changes nothing and needs no login.
+
+    >>> GateAnswer("X", None, False, "NOT RELEASED: 'X' is not a unit known here").released
+    False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from station.domain.classify import ClassifierRules, classify
+from station.domain.codes import Gs1Code
+from station.domain.manifest import item_key
+from station.domain.printable import printable
+from station.domain.release import LotFacts, ReleaseRecord, ReleaseUnit, lot_problem
+from station.store.lot_view import LotRecord
+
+
+class GateView(Protocol):
+    """What the gate check reads (`SqliteReleaseView` answers it)."""
+
+    def lot(self, lot_id: str) -> LotRecord | None: ...
+
+    def facts(self, lot_id: str, *, release_id: str | None = None) -> LotFacts: ...
+
+    def shipped_in(self, unit_id: str) -> ReleaseRecord | None: ...
+
+    def open_release_of(self, unit_id: str) -> ReleaseRecord | None: ...
+
+    def unit(self, release_id: str, unit_id: str) -> ReleaseUnit | None: ...
+
+    def seals(self, release_id: str) -> list[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GateAnswer:
+    """The answer for one scanned unit."""
+
+    query: str
+    """What was scanned or typed, made printable."""
+    unit_id: str | None
+    """The unit it names, when it names one."""
+    released: bool
+    headline: str
+    """One line for the big banner, plain text."""
+    shipment_id: str | None = None
+    release_id: str | None = None
+    bill_of_lading: str | None = None
+    released_at: str | None = None
+    released_by: str | None = None
+    seals: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = field(default=())
+    """Why not released, in words (findings of a blocked unit, its state)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form for ``station gate --json``."""
+        return {
+            "query": self.query,
+            "unit_id": self.unit_id,
+            "released": self.released,
+            "message": self.headline,
+            "shipment_id": self.shipment_id,
+            "release_id": self.release_id,
+            "bill_of_lading": self.bill_of_lading,
+            "released_at": self.released_at,
+            "released_by": self.released_by,
+            "seals": list(self.seals),
+            "reasons": list(self.reasons),
+        }
+
+
+def unit_id_of(view: GateView, text: str, rules: ClassifierRules, symbology: str | None) -> str:
+    """The unit a scanned label or typed id names (an SSCC, a lot made here, an item key)."""
+    code = classify(text, rules, symbology)
+    if isinstance(code, Gs1Code):
+        if code.sscc:
+            return code.sscc
+        if code.gtin:
+            if code.lot is not None and code.serial is None:
+                record = view.lot(code.lot)
+                if record is not None and record.kind == "produced":
+                    return code.lot
+            key = item_key(code.gtin, lot=code.lot, serial=code.serial)
+            if key is not None:
+                return key
+    return text.strip()
+
+
+def gate_check(
+    view: GateView, text: str, rules: ClassifierRules, symbology: str | None = None
+) -> GateAnswer:
+    """Whether the unit `text` names has been released, and on which shipment."""
+    query = printable(text, 80)
+    unit_id = unit_id_of(view, text, rules, symbology)
+    shown = printable(unit_id, 60)
+    record = view.lot(unit_id)
+    shipped = view.shipped_in(unit_id)
+    if shipped is not None and record is not None and record.status == "shipped":
+        return GateAnswer(
+            query,
+            unit_id,
+            True,
+            f"RELEASED: {shown} on shipment {shipped.shipment_id} "
+            f"(BOL {shipped.bill_of_lading or '-'}, release {shipped.release_id})",
+            shipment_id=shipped.shipment_id,
+            release_id=shipped.release_id,
+            bill_of_lading=shipped.bill_of_lading,
+            released_at=shipped.completed_at,
+            released_by=shipped.completed_by,
+            seals=tuple(view.seals(shipped.release_id)),
+        )
+    open_release = view.open_release_of(unit_id)
+    if open_release is not None:
+        checked = view.unit(open_release.release_id, unit_id)
+        reasons = tuple(f.message for f in checked.findings) if checked else ()
+        check = "passed its check" if checked and checked.ok else "BLOCKED"
+        return GateAnswer(
+            query,
+            unit_id,
+            False,
+            f"NOT RELEASED: {shown} is in release {open_release.release_id} of "
+            f"{open_release.shipment_id}, not completed ({check})",
+            shipment_id=open_release.shipment_id,
+            release_id=open_release.release_id,
+            reasons=reasons or ("the release has not been completed",),
+        )
+    facts = view.facts(unit_id)
+    if not facts.known and facts.receiving_status is None:
+        return GateAnswer(
+            query,
+            None,
+            False,
+            f"NOT RELEASED: {shown} is not a unit known here",
+            reasons=("unknown here: never received or made at this site",),
+        )
+    state = lot_problem(facts)
+    reasons = (state,) if state else ("no release of it has been completed",)
+    return GateAnswer(
+        query,
+        unit_id,
+        False,
+        f"NOT RELEASED: {shown} has not been released for shipping"
+        + (f" ({state})" if state else ""),
+        reasons=reasons,
+    )
