@@ -8,7 +8,7 @@ are bulk-inserted into the projection tables (the shape `lot.transformed` events
 produce) so the fill takes seconds; the traced path is the real one. Prints median
 and p99 ms. Target: p99 under 50 ms. Not part of the tests.
 
-    uv run python bench/trace.py [--lots 100000] [--levels 8] [--samples 500]
+    uv run python bench/trace_genealogy.py [--lots 100000] [--levels 8] [--samples 500]
 """
 
 from __future__ import annotations

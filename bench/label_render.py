@@ -5,7 +5,7 @@ durable allocation of a new lot (a split recorded in a real SQLite store), and l
 per second for a batch of 1,000. Targets: under 10 ms per ZPL label, under 50 ms per
 PNG label. Not part of the tests.
 
-    uv run python bench/labels.py [--batch 1000]
+    uv run python bench/label_render.py [--batch 1000]
 """
 
 from __future__ import annotations
