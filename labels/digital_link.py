@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 
 from station.domain.classify import classify
 from station.domain.codes import Gs1Code, Gs1Form
+from station.domain.gs1_digital_link import DL_KEY_QUALIFIERS
 
 __all__ = [
     "CANONICAL_STEM",
@@ -51,27 +52,6 @@ __all__ = [
 
 CANONICAL_STEM = "https://id.gs1.org"
 """GS1's own resolver, used when no stem is given (as the syntax engine does)."""
-
-DL_KEY_QUALIFIERS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "00": ((),),
-    "01": (("22", "10", "21"), ("235",)),
-    "253": ((),),
-    "255": ((),),
-    "401": ((),),
-    "402": ((),),
-    "414": (("254",), ("7040",)),
-    "415": (("8020",),),
-    "417": (("7040",),),
-    "8003": ((),),
-    "8004": (("7040",),),
-    "8006": (("22", "10", "21"),),
-    "8010": (("8011",),),
-    "8013": ((),),
-    "8017": (("8019",),),
-    "8018": (("8019",),),
-}
-"""Digital Link primary keys and their alternative key-qualifier sequences (GS1 syntax
-dictionary ``dlpkey`` attributes). The classifier holds the same table for reading."""
 
 _PREDEFINED_LENGTH_PREFIXES = frozenset(
     {"00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"}

@@ -41,7 +41,7 @@ _BAD_DOMAIN_CHARACTERS = frozenset("_~?#@!$&'()*+,;=%")
 _DL_SCHEMES = frozenset({"http://", "https://", "HTTP://", "HTTPS://"})
 _PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
-_DL_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+DL_KEY_QUALIFIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "00": ((),),
     "01": (("22", "10", "21"), ("235",)),
     "253": ((),),
@@ -82,7 +82,7 @@ def digital_link_code(body: str, evidence: str, sym: str | None) -> Code | None:
     segments = path[1:].split("/")
     key_index = _find_dl_key(segments)
     if key_index is None:
-        if any(segment in _DL_KEYS for segment in segments[:-1]):
+        if any(segment in DL_KEY_QUALIFIERS for segment in segments[:-1]):
             return _invalid_dl(
                 evidence, body, "its path does not end in AI/value pairs after a primary key"
             )
@@ -135,7 +135,7 @@ def _find_dl_key(segments: Sequence[str]) -> int | None:
         segment = segments[index]
         if segment not in GS1_AIS:
             return None
-        if segment in _DL_KEYS:
+        if segment in DL_KEY_QUALIFIERS:
             return index
         index -= 2
     return None
@@ -176,7 +176,7 @@ def _percent_decode(text: str, *, plus_is_space: bool) -> str:
 
 
 def _valid_dl_path(sequence: Sequence[str]) -> bool:
-    alternatives = _DL_KEYS.get(sequence[0])
+    alternatives = DL_KEY_QUALIFIERS.get(sequence[0])
     if alternatives is None:
         return False
     qualifiers = sequence[1:]

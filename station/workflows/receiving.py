@@ -56,7 +56,7 @@ from station.ports import (
 )
 from station.workflows.outcome import Outcome
 from station.workflows.receipt_close import close_receipt, hold_shipment
-from station.workflows.session import Session, SessionSettings, refuse
+from station.workflows.session import Session, SessionSettings, refuse, unreadable
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +128,7 @@ class ReceivingWorkflow:
             note = f"; resuming receipt of {', '.join(receipt.shipment_ids)}" if receipt else ""
             return self.session.badge(code, note)
         if isinstance(code, InvalidCode | UnknownCode):
-            findings = code.findings or (
-                Finding(
-                    FindingCode.UNKNOWN_CODE,
-                    Severity.ERROR,
-                    f"{printable(code.text)!r} is not a code this station knows",
-                ),
-            )
-            return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
+            return unreadable(code)
         if self.operator is None:
             return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
         if isinstance(code, CommandCode):

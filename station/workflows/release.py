@@ -86,7 +86,7 @@ from station.workflows.outbound import (
     write_outbound,
 )
 from station.workflows.outcome import Outcome
-from station.workflows.session import Session, SessionSettings, refuse
+from station.workflows.session import Session, SessionSettings, refuse, unreadable
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,14 +316,7 @@ class ReleaseWorkflow:
             return Outcome(Verdict.ERROR, code.findings[0].message, findings=code.findings)
         typed_lot = isinstance(code, UnknownCode) and self.view.lot(text.strip()) is not None
         if isinstance(code, UnknownCode) and not typed_lot:
-            findings = code.findings or (
-                Finding(
-                    FindingCode.UNKNOWN_CODE,
-                    Severity.ERROR,
-                    f"{printable(code.text)!r} is not a code this station knows",
-                ),
-            )
-            return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
+            return unreadable(code)
         if self.operator is None:
             return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
         if isinstance(code, CommandCode):

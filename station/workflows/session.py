@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from station.domain.codes import BadgeCode, Code
+from station.domain.codes import BadgeCode, Code, InvalidCode, UnknownCode
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.operators import Operator, Role, qualification
@@ -25,6 +25,18 @@ from station.workflows.outcome import Outcome
 def refuse(code: FindingCode, message: str) -> Outcome:
     """A `reject` outcome with one refusal finding."""
     return Outcome(Verdict.REJECT, message, findings=(Finding(code, Severity.REFUSAL, message),))
+
+
+def unreadable(code: InvalidCode | UnknownCode) -> Outcome:
+    """An `error` outcome for a code the station cannot use, with its findings."""
+    findings = code.findings or (
+        Finding(
+            FindingCode.UNKNOWN_CODE,
+            Severity.ERROR,
+            f"{printable(code.text)!r} is not a code this station knows",
+        ),
+    )
+    return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
 
 
 @dataclass(frozen=True, slots=True)

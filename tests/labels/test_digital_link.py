@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labels.digital_link import (
-    DL_KEY_QUALIFIERS,
     DigitalLinkError,
     digital_link_uri,
     escape_path,
@@ -28,7 +27,6 @@ from labels.digital_link import (
     resolver_stem,
     sscc_uri,
 )
-from station.domain import gs1_digital_link
 from station.domain.classify import classify
 from station.domain.codes import Gs1Code, Gs1Form
 
@@ -99,11 +97,6 @@ def test_disagreements_are_only_verification() -> None:
 def test_escaping_vector(vector: dict[str, Any]) -> None:
     assert escape_path(vector["input"]) == vector["expected_path_component"]
     assert escape_query(vector["input"]) == vector["expected_query_component"]
-
-
-def test_key_table_matches_the_classifier() -> None:
-    # The classifier keeps its own copy for reading; both come from the syntax dictionary.
-    assert dict(gs1_digital_link._DL_KEYS) == DL_KEY_QUALIFIERS
 
 
 def test_lot_uri() -> None:
