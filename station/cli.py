@@ -528,7 +528,11 @@ def cmd_label(args: argparse.Namespace) -> int:
             content = build_label(station.config, station.lots, lot)
         if args.print and not args.sheet:
             operator = station.config.operator_by_badge(args.operator or "")
-            job = station.printing.queue(args.id, operator.id if operator else None)
+            try:
+                job = station.printing.queue(args.id, operator.id if operator else None)
+            except StationError as exc:
+                print(f"station: refused: {exc}", file=sys.stderr)
+                return EXIT_INVALID
             print(f"queued print job {job} for {args.id}")
         document = RenderedLabel(content, job_id="preview", name=args.id)
         data = {"png": document.png, "pdf": document.pdf, "zpl": document.zpl}.get(args.format)

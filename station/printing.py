@@ -20,6 +20,7 @@ from labels.model import Label
 from labels.templates import BUILTIN_TEMPLATES, LabelTemplate
 from station.config import StationConfig
 from station.domain.events import Event, EventKind
+from station.domain.transformations import LotStatus
 from station.errors import DeviceError, StationError
 from station.ports import Clock, LabelPrinter
 from station.store.eventlog import EventLog
@@ -116,13 +117,18 @@ class PrintQueue:
 
     def queue(self, lot_id: str, operator_id: str | None, printer: str | None = None) -> str:
         """Queue a first label for an existing lot; return the job id."""
-        if self.lots.lot(lot_id) is None:
+        lot = self.lots.lot(lot_id)
+        if lot is None:
             raise LabelError(f"no lot is known by {lot_id!r}")
+        if lot.status in (LotStatus.QUARANTINED, LotStatus.REJECTED):
+            # A fresh label on held material would let it pass for available material.
+            raise LabelError(
+                f"lot {lot_id} is {lot.status}: no label until a supervisor releases it"
+            )
         target = printer or self.default_printer
         if target is None:
             raise LabelError("no printer is configured ([devices] printers)")
-        lot = self.lots.lot(lot_id)
-        event = self._queued(lot_id, operator_id, target, pallet=bool(lot and lot.sscc))
+        event = self._queued(lot_id, operator_id, target, pallet=bool(lot.sscc))
         self.log.append([event])
         return str(event.payload["job_id"])
 

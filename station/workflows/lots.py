@@ -84,6 +84,8 @@ class LotDesk:
         self.lots = lots
         self.clock = clock
         self.label_events = label_events
+        self.warnings: list[str] = []
+        """Range warnings from the last transformation, shown with its result."""
 
     def plan(self, request: TransformRequest) -> TransformPlan | tuple[TransformProblem, ...]:
         """Check a request against the current lots without writing anything."""
@@ -102,6 +104,7 @@ class LotDesk:
 
     def transform(self, request: TransformRequest, operator: Operator) -> TransformResult:
         """Plan, allocate and commit; the result is returned only after the commit."""
+        self.warnings = []
         planned = self.plan(request)
         if not isinstance(planned, TransformPlan):
             return TransformResult(False, "; ".join(p.message for p in planned), problems=planned)
@@ -136,10 +139,11 @@ class LotDesk:
         event = built[0]
         new_ids = tuple(o["lot_id"] for o in event.payload["outputs"])
         parents = ", ".join(i["lot_id"] for i in event.payload["inputs"])
+        warning = "".join(f" WARNING: {w}" for w in self.warnings)
         return TransformResult(
             True,
             f"{request.kind.value.capitalize()}: {', '.join(new_ids)} "
-            f"from {printable(parents, 120)}",
+            f"from {printable(parents, 120)}{warning}",
             new_ids=new_ids,
             event_id=event.id,
         )
@@ -158,6 +162,8 @@ class LotDesk:
                 raise _Exhausted(f"The SSCC range is exhausted: {sscc_range}")
             counters[name] = allocation.next_serial
             sscc = allocation.sscc
+            if allocation.status.warn:
+                self.warnings.append(allocation.status.message)
             ids.append(allocation.sscc)
         else:
             template = self.identifiers.lot_template

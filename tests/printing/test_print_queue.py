@@ -200,3 +200,39 @@ def test_printed_label_scans_back_to_the_same_lot(
         assert code.lot == first and code.gtin == station.lots.lot(first).gtin  # type: ignore[union-attr]
     finally:
         station.close()
+
+
+def test_no_label_for_held_material(tmp_path: Path, config: StationConfig, clock: Any) -> None:
+    station = make_station(tmp_path, config, clock, f"dir://{tmp_path / 'labels'}")
+    try:
+        demo = Path(__file__).resolve().parents[2] / "config" / "demo"
+        station.import_files([demo / "high-risk.json"])
+        for text in ("#CLOSE", "BOL-778004", "SL0042001", "00073500532610040026"):
+            station.recorder.handle(Scan(text))
+        with pytest.raises(Exception, match="quarantined: no label until a supervisor releases it"):
+            station.printing.queue("073500532610040026", "op-ana")
+        assert station.printing.jobs() == []
+    finally:
+        station.close()
+
+
+def test_sscc_range_running_low_is_warned(
+    tmp_path: Path, config: StationConfig, clock: Any
+) -> None:
+    from station.domain.allocation import SsccRange
+
+    small = dataclasses.replace(
+        config.identifiers, sscc_range=SsccRange("0614141", 9, 100000, 100004)
+    )
+    station = make_station(
+        tmp_path, dataclasses.replace(config, identifiers=small), clock, "dir:///tmp/x"
+    )
+    try:
+        operator = station.config.operator_by_badge("B-1001")
+        assert operator is not None
+        result = station.lot_desk.transform(
+            TransformRequest(TransformKind.PALLETISE, ((P1, Decimal(1)),)), operator
+        )
+        assert result.ok and "WARNING" in result.message
+    finally:
+        station.close()
