@@ -59,6 +59,12 @@ DEFAULT_IDENTIFIERS = IdentifierSettings(
 )
 
 
+def _builtin_templates() -> dict[str, Any]:
+    from labels.templates import BUILTIN_TEMPLATES  # noqa: PLC0415 - loaded on demand
+
+    return dict(BUILTIN_TEMPLATES)
+
+
 @dataclass(frozen=True, slots=True)
 class LabelSettings:
     """How new lots are labelled."""
@@ -69,6 +75,8 @@ class LabelSettings:
     pallet_template: str = "pallet-100x150"
     print_new_lots: bool = True
     """Queue a label for every new lot or pallet on the default printer."""
+    templates: Mapping[str, Any] = field(default_factory=_builtin_templates)
+    """Every template by name: the built-in ones, replaced or extended by the config's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +149,7 @@ _TOP_KEYS = (
     "risk",
     "operators",
 )
-_LABEL_KEYS = ("resolver_host", "lot_template", "pallet_template", "print_new_lots")
+_LABEL_KEYS = ("resolver_host", "lot_template", "pallet_template", "print_new_lots", "templates")
 _IDENTIFIER_KEYS = (
     "company_prefix",
     "extension_digit",
@@ -293,7 +301,7 @@ class _Reader:
         return settings
 
     def labels(self, value: object) -> LabelSettings:
-        from labels.templates import BUILTIN_TEMPLATES  # noqa: PLC0415 - labels load on demand
+        from labels.templates import templates_from_config  # noqa: PLC0415 - loaded on demand
 
         table = self.table(value, "labels", _LABEL_KEYS)
         base = LabelSettings()
@@ -304,11 +312,15 @@ class _Reader:
                 "labels.resolver_host",
                 f"expected a host name such as 'id.example.com', found {raw!r}",
             )
-        names = sorted(BUILTIN_TEMPLATES)
+        try:
+            templates = templates_from_config(table.get("templates", []), "labels.templates")
+        except ConfigError as exc:
+            raise ConfigError(f"{self.path}: {exc}") from None
+        names = sorted(templates)
         chosen = {}
         for key in ("lot_template", "pallet_template"):
             name = self.get(table, "labels", key, str, getattr(base, key))
-            if name not in BUILTIN_TEMPLATES:
+            if name not in templates:
                 raise self.fail(
                     f"labels.{key}", f"unknown template {name!r} (known: {', '.join(names)})"
                 )
@@ -316,6 +328,7 @@ class _Reader:
         return LabelSettings(
             resolver_host=host,
             print_new_lots=self.get(table, "labels", "print_new_lots", bool, base.print_new_lots),
+            templates=templates,
             **chosen,
         )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from labels.content import lot_label, pallet_label
 from labels.document import RenderedLabel
 from labels.model import Label
-from labels.templates import BUILTIN_TEMPLATES, LabelTemplate
+from labels.templates import LabelTemplate
 from station.config import StationConfig
 from station.domain.events import Event, EventKind
 from station.domain.transformations import LotStatus
@@ -50,7 +50,7 @@ def build_label(config: StationConfig, lots: SqliteLotView, lot: LotRecord) -> L
     produced = dt.datetime.fromisoformat(lot.made_at).date()
     parents = lots.parents(lot.lot_id)
     if lot.sscc:
-        template = BUILTIN_TEMPLATES[settings.pallet_template]
+        template = settings.templates[settings.pallet_template]
         assert isinstance(template, LabelTemplate)
         return pallet_label(
             resolver=settings.resolver_host,
@@ -67,7 +67,7 @@ def build_label(config: StationConfig, lots: SqliteLotView, lot: LotRecord) -> L
             f"lot {lot.lot_id} has no GTIN, so it has no GS1 Digital Link: "
             "label it as part of a pallet (palletise) instead"
         )
-    template = BUILTIN_TEMPLATES[settings.lot_template]
+    template = settings.templates[settings.lot_template]
     assert isinstance(template, LabelTemplate)
     return lot_label(
         resolver=settings.resolver_host,

@@ -114,3 +114,19 @@ def test_missing_file_and_broken_toml(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.toml")
     with pytest.raises(ConfigError, match=r"station\.toml: not valid TOML: .*line 1"):
         load_config(write(tmp_path, "[station\n"))
+
+
+def test_site_label_templates(tmp_path: Path) -> None:
+    text = MINIMAL + (
+        '[labels]\nlot_template = "lot-4x2in"\n'
+        '[[labels.templates]]\nname = "lot-4x2in"\nwidth_mm = 101.6\nheight_mm = 50.8\n'
+        'fields = ["product", "lot", "quantity", "produced", "parents"]\n'
+    )
+    config = load_config(write(tmp_path, text))
+    assert config.labels.lot_template == "lot-4x2in"
+    assert "lot-4x2in" in config.labels.templates and "pallet-100x150" in config.labels.templates
+    tiny = MINIMAL + '[[labels.templates]]\nname = "tiny"\nwidth_mm = 10\nheight_mm = 5\n'
+    with pytest.raises(ConfigError, match=r"station\.toml: labels\.templates\[0\]"):
+        load_config(write(tmp_path, tiny))
+    with pytest.raises(ConfigError, match="unknown template 'nope'"):
+        load_config(write(tmp_path, MINIMAL + '[labels]\nlot_template = "nope"\n'))
