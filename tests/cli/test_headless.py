@@ -122,7 +122,7 @@ def test_show_events_verify(data_dir: Path) -> None:
     assert run(["show", "nothing-here"], data_dir)[0] == 1
     code, out, _ = run(["events", "--json"], data_dir)
     kinds = [json.loads(line)["kind"] for line in out.splitlines()]
-    assert kinds.count("manifest.imported") == 5 and "unit.received" in kinds
+    assert kinds.count("manifest.imported") == 6 and "unit.received" in kinds
     code, out, _ = run(["verify-log"], data_dir)
     assert code == 0 and out.startswith("OK: ")
 
@@ -257,3 +257,18 @@ def test_provenance_report_json_and_html(data_dir: Path, tmp_path: Path) -> None
     assert code == 0 and page.startswith("<!doctype html>")
     assert "HIGH_RISK_ORIGIN" in page and "BOL-778004" in page and "<script" not in page
     assert run(["report", "nothing"], data_dir)[0] == 1
+
+
+def test_demo_release_after_clean_receipt(data_dir: Path) -> None:
+    clean = (DEMO / "scans" / "clean.txt").read_text(encoding="utf-8") + "#CLOSE\n"
+    run(["scan", "--operator", "B-1001"], data_dir, clean)
+    release = (DEMO / "scans" / "release.txt").read_text(encoding="utf-8")
+    code, out, _ = run(
+        ["scan", "--mode", "release", "--operator", "B-1002", "--json"], data_dir, release
+    )
+    assert code == 0
+    verdicts = [json.loads(line)["verdict"] for line in out.splitlines()]
+    assert verdicts == ["info", "accept", "accept", "accept", "accept", "accept", "accept"]
+    code, out, _ = run(["gate", "006141412610010016"], data_dir)
+    assert code == 0 and out.startswith("RELEASED")
+    assert (data_dir / "outbound" / "SHP-2101.json").is_file()

@@ -49,7 +49,7 @@ async def test_release_screen_checks_units_and_refuses_then_completes(station: S
         table = screen.query_one("#release-units", DataTable)
         screen.accept_scan(Scan("B-1002", device="wedge"))
         await pilot.pause()
-        assert cells(table, 0) == ["SHP-2001"]  # orders to pick; Enter opens one
+        assert cells(table, 0) == ["SHP-2001", "SHP-2101"]  # orders to pick; Enter opens one
         table.focus()
         await pilot.press("enter")
         await pilot.pause()
