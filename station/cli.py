@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="station",
-        description="Barcode scanning station for traceable receiving docks.",
+        description="Barcode scanning station for traceable receiving and release docks.",
     )
     parser.add_argument("--version", action="version", version=f"station {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
