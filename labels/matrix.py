@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import segno
 
+from labels.qr_mask import best_mask
+
 __all__ = ["ErrorLevel", "QrMatrix", "QrPayloadError", "qr_matrix"]
 
 QUIET_ZONE = 4
@@ -90,7 +92,19 @@ def _encode(payload: str, error: ErrorLevel, quiet_zone: int) -> QrMatrix:
     lower = payload[:8].lower()
     mode = "byte" if lower.startswith(("https://", "http://")) else None
     try:
-        qr = segno.make_qr(payload, error=error.value, mode=mode, boost_error=False)
+        first = segno.make_qr(payload, error=error.value, mode=mode, boost_error=False, mask=0)
+        if first.is_micro:
+            qr = first
+        else:
+            # segno's own mask search is most of a label's render time: score in NumPy.
+            mask = best_mask(first.matrix)
+            qr = (
+                first
+                if mask == 0
+                else segno.make_qr(
+                    payload, error=error.value, mode=mode, boost_error=False, mask=mask
+                )
+            )
     except segno.DataOverflowError:
         raise QrPayloadError(
             f"QR payload of {len(payload)} characters is too long for any QR code "
