@@ -1,0 +1,260 @@
+"""Completing a release: check everything again, then ship it or refuse it.
+
+``#CLOSE`` checks every unit again against the state at that moment (recording a
+new RELEASE_UNIT_CHECKED where the result changed), plus the order as a whole
+(every ordered unit, quantities per product, seals, bill of lading). It completes
+the release only when nothing blocks it: the RELEASE_COMPLETED event is the shipping
+record, marks the units shipped and carries the outbound manifest, which
+`write_shipped` writes to ``<data_dir>/outbound/<shipment>.json`` once the event is
+committed (`export_shipped` writes it again). Otherwise it records RELEASE_REFUSED
+naming every blocking unit and reason, and the release stays open to be fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from station.domain.classify import ClassifierRules, classify
+from station.domain.codes import Gs1Code
+from station.domain.events import Event, EventKind
+from station.domain.findings import Finding, Verdict
+from station.domain.manifest import Manifest, Unit, parse_manifest_json
+from station.domain.outbound import outbound_manifest
+from station.domain.printable import printable
+from station.domain.release import (
+    Blocking,
+    ReleaseRecord,
+    ReleaseStatus,
+    ReleaseUnit,
+    cannot_describe,
+    check_bill_of_lading,
+    check_order,
+    check_seals,
+)
+from station.errors import StationError
+from station.workflows.outbound import describe_unit, outbound_path, write_outbound
+from station.workflows.outcome import Outcome
+from station.workflows.release_checks import ReleaseChecks, ReleaseView, unit_checked
+from station.workflows.session import Session
+
+
+def close_release(
+    checks: ReleaseChecks,
+    session: Session,
+    release: ReleaseRecord,
+    *,
+    rules: ClassifierRules,
+    station_id: str,
+    outbound_dir: Path,
+) -> Outcome:
+    """Complete `release` if nothing blocks it, else refuse it naming every reason."""
+    order = checks.order(release)
+    units = checks.view.units(release.release_id)
+    blocking: list[Blocking] = []
+    described: list[Unit] = []
+    rechecked: list[Event] = []
+    packaging = {checks.order_lot_id(u): u.packaging for u in order.units}
+    for unit in units:
+        code = classify(unit.label, rules)
+        findings = checks.check(release, unit.unit_id, code if isinstance(code, Gs1Code) else None)
+        if findings:
+            blocking.append(Blocking(unit.unit_id, tuple(findings)))
+        if [f.as_dict() for f in findings] != [f.as_dict() for f in unit.findings]:
+            # State changed since the scan (a hold placed or lifted): record the new result.
+            rechecked.append(
+                unit_checked(session, release, unit.unit_id, unit.label, findings, recheck=True)
+            )
+        shipped = describe_unit(checks.view, unit.unit_id, checks.site, packaging.get(unit.unit_id))
+        if isinstance(shipped, Unit):
+            described.append(shipped)
+    seals = checks.view.seals(release.release_id)
+    problems = [
+        *check_order(
+            release.shipment_id,
+            ordered_units=[checks.order_lot_id(u) for u in order.units],
+            released_units=[u.unit_id for u in units],
+            ordered_lines=[line for u in order.units for line in u.contents],
+            released_lines=[line for u in described for line in u.contents],
+        ),
+        *check_seals(release.shipment_id, order.seals, seals),
+        *check_bill_of_lading(release.shipment_id, release.bill_of_lading),
+    ]
+    manifest: Manifest | None = None
+    if not blocking and not problems:
+        assert release.bill_of_lading is not None
+        manifest = outbound_manifest(
+            order,
+            units=described,
+            seals=seals,
+            bill_of_lading=release.bill_of_lading,
+            site=checks.site,
+            notes=(
+                f"Released by {checks.site.name}, station {station_id}, "
+                f"release {release.release_id}"
+            ),
+        )
+        # What this station ships, another must be able to receive as it is.
+        again = parse_manifest_json(json.dumps(manifest.as_dict()), "outbound manifest")
+        if again.problems:
+            reason = "; ".join(str(p) for p in again.problems[:3])
+            problems.append(
+                cannot_describe(release.shipment_id, f"outbound manifest invalid: {reason}")
+            )
+    if blocking or problems or manifest is None:
+        return _refused(session, release, blocking, problems, rechecked)
+    return _completed(
+        session,
+        release,
+        units,
+        seals,
+        manifest=manifest,
+        rechecked=rechecked,
+        outbound_dir=outbound_dir,
+    )
+
+
+def _refused(
+    session: Session,
+    release: ReleaseRecord,
+    blocking: list[Blocking],
+    problems: list[Finding],
+    rechecked: list[Event],
+) -> Outcome:
+    findings = [f for b in blocking for f in b.findings] + problems
+    event = session.event(
+        EventKind.RELEASE_REFUSED,
+        {
+            "release_id": release.release_id,
+            "shipment_id": release.shipment_id,
+            "findings": [f.as_dict() for f in findings],
+            "blocking": [b.as_dict() for b in blocking],
+        },
+    )
+    details = [
+        f"{printable(b.unit_id)}: {f.code.value}: {f.message}" for b in blocking for f in b.findings
+    ]
+    details.extend(f"{f.code.value}: {f.message}" for f in problems)
+    parts = []
+    if blocking:
+        parts.append(f"{len(blocking)} blocking unit(s)")
+    if problems:
+        parts.append(f"{len(problems)} problem(s) with the order")
+    return Outcome(
+        Verdict.REJECT,
+        f"Release of {release.shipment_id} REFUSED: {', '.join(parts)}; nothing ships",
+        findings=tuple(findings),
+        events=(*rechecked, event),
+        shipment=release.shipment_id,
+        details=tuple(details),
+    )
+
+
+def _completed(
+    session: Session,
+    release: ReleaseRecord,
+    units: Sequence[ReleaseUnit],
+    seals: Sequence[str],
+    *,
+    manifest: Manifest,
+    rechecked: list[Event],
+    outbound_dir: Path,
+) -> Outcome:
+    path = outbound_path(outbound_dir, release.shipment_id)
+    shipped: list[dict[str, Any]] = [
+        {
+            "unit_id": u.unit_id,
+            "gtin": u.gtin,
+            "product": u.product,
+            "quantity": str(u.quantity) if u.quantity is not None else None,
+            "uom": u.uom,
+        }
+        for u in units
+    ]
+    event = session.event(
+        EventKind.RELEASE_COMPLETED,
+        {
+            "release_id": release.release_id,
+            "shipment_id": release.shipment_id,
+            "buyer": manifest.buyer.as_dict() if manifest.buyer else None,
+            "seller": manifest.seller.as_dict() if manifest.seller else None,
+            "purchase_orders": list(manifest.purchase_orders),
+            "bill_of_lading": release.bill_of_lading,
+            "seals": list(seals),
+            "units": shipped,
+            "manifest": manifest.as_dict(),
+            "file": path.name,
+        },
+    )
+    buyer = manifest.buyer.name if manifest.buyer else "the buyer"
+    return Outcome(
+        Verdict.ACCEPT,
+        f"RELEASED {release.shipment_id} to {buyer}: {len(units)} unit(s), "
+        f"seals {', '.join(seals)}, BOL {release.bill_of_lading}",
+        events=(*rechecked, event),
+        shipment=release.shipment_id,
+        details=(
+            f"Outbound manifest: {path}",
+            *(f"{printable(u.unit_id)} shipped" for u in units),
+        ),
+    )
+
+
+def write_shipped(outcome: Outcome, outbound_dir: Path) -> Outcome | None:
+    """Once `outcome.events` are committed: write the outbound manifest of what shipped.
+
+    Returns a changed outcome only when the outbound manifest could not be written
+    (the release is complete all the same; ``station release export`` writes it again).
+    """
+    for event in outcome.events:
+        if event.kind is not EventKind.RELEASE_COMPLETED:
+            continue
+        path = outbound_path(outbound_dir, event.payload["shipment_id"])
+        try:
+            write_outbound(path, event.payload["manifest"])
+        except OSError as exc:
+            message = (
+                f"{outcome.headline}; but the outbound manifest could not be written to "
+                f"{path} ({printable(str(exc))}): run `station release export "
+                f"{event.payload['shipment_id']}`"
+            )
+            return Outcome(
+                Verdict.ERROR,
+                message,
+                findings=outcome.findings,
+                events=outcome.events,
+                input_display=outcome.input_display,
+                unit=outcome.unit,
+                shipment=outcome.shipment,
+                details=outcome.details,
+            )
+    return None
+
+
+def export_shipped(
+    view: ReleaseView, outbound_dir: Path, shipment_id: str, out: Path | None = None
+) -> Path:
+    """Write the outbound manifest of a shipped order again (default: where release put it).
+
+    Raises `StationError` when the order has no completed release.
+    """
+    for release in view.releases_of(shipment_id):
+        payload = view.completed_payload(release)
+        if release.status is ReleaseStatus.COMPLETED and payload is not None:
+            path = out or outbound_path(outbound_dir, shipment_id)
+            # The log keeps keys sorted; parse back for the canonical order written first.
+            parsed = parse_manifest_json(json.dumps(payload["manifest"]), "shipping record")
+            if not parsed.manifests:
+                raise StationError(f"the shipping record of {shipment_id} is unreadable")
+            try:
+                return write_outbound(path, parsed.manifests[0].as_dict())
+            except OSError as exc:
+                raise StationError(f"cannot write {path}: {exc}") from exc
+    raise StationError(
+        f"order {printable(shipment_id)!r} has no completed release: nothing was shipped"
+    )
+
+
+__all__: Sequence[str] = ("close_release", "export_shipped", "write_shipped")
