@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from drivers.evdev_keymap import LAYOUTS, EvdevDecoder, KeyboardProfile, KeySuffix
-from drivers.serial_scanner import (
+from drivers.reader import (
     READ_TIMEOUT_S,
     RECONNECT_MAX_S,
     ReconnectingSource,
