@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import segno
 import zxingcpp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labels.matrix import qr_matrix
-from labels.qr_mask import _runs_and_patterns, best_mask, penalties
+from labels.qr_mask import _runs_and_patterns, penalties
 
 
 def image(rows: tuple[tuple[bool, ...], ...], scale: int = 4) -> np.ndarray:
@@ -39,8 +38,3 @@ def test_penalty_rules_on_known_patterns() -> None:
     assert int(_runs_and_patterns(not_finder)[0]) == 0
     run = np.array([[[1, 1, 1, 1, 1, 1, 1, 0]]], dtype=np.int8)
     assert int(_runs_and_patterns(run)[0]) == 5  # a run of 7 scores 3 + 2
-
-
-def test_best_mask_is_one_of_eight() -> None:
-    qr = segno.make_qr("https://id.example.com/00/006141411234567890", error="m", mask=0)
-    assert 0 <= best_mask(qr.matrix) <= 7
