@@ -11,7 +11,7 @@ then times what `station scan` does per input line, in process:
   (the per-event append path would take too long); `EventLog.verify` then checks
   the whole chain, so the file is one `station verify-log` accepts;
 * ``--scans`` scans of distinct pallets of the manifest, each through
-  `station.headless.run_scans` (recorder: workflow decision, commit, JSON line),
+  `station.cli.headless.run_scans` (recorder: workflow decision, commit, JSON line),
   after logging in and opening the shipment, as ``station scan --json`` does;
 * the same number of bare SQLite inserts (same file system, WAL, ``synchronous=FULL``,
   one row of the same payload size per transaction) as the floor to compare with;
@@ -54,9 +54,9 @@ from typing import Any
 from biip.checksums import gs1_standard_check_digit
 
 from station.bootstrap import DATABASE_NAME, Station, open_station
+from station.cli.headless import run_scans
 from station.config import StationConfig, load_config
 from station.domain.events import Event, EventKind
-from station.headless import run_scans
 from station.ports import UnitStatus
 from station.store.hashchain import GENESIS, chain_hash, event_body
 

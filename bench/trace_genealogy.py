@@ -2,7 +2,7 @@
 
 Builds a station file whose genealogy has received lots at level 0 and seven levels
 of lots made from them (each made lot merges 1-3 parents from the level below), then
-times `station.trace.trace` (the code behind `station trace` and the TUI tree) back
+times `station.services.trace.trace` (the code behind `station trace` and the TUI tree) back
 from random top-level lots and forward from random received lots. The genealogy rows
 are bulk-inserted into the projection tables (the shape `lot.transformed` events
 produce) so the fill takes seconds; the traced path is the real one. Prints median
@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from station.bootstrap import open_station  # noqa: E402
 from station.config import load_config  # noqa: E402
-from station.trace import trace  # noqa: E402
+from station.services.trace import trace  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

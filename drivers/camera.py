@@ -79,7 +79,7 @@ from drivers.frames import (
     FrameSource,
 )
 from drivers.urls import DeviceURL
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import Decoder, DeviceState, DeviceStatus
 

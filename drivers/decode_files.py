@@ -5,7 +5,7 @@ or a short video from the dock camera and sees, per file, every code found, as
 the station would take it: the text (shown through
 `station.domain.printable.printable`, so a GS is ``<GS>`` and an escape sequence
 cannot reach the terminal), the AIM symbology identifier, the decoder's format
-name, and what `station.domain.classify.classify` makes of it (``Gs1Code``
+name, and what `station.domain.scanning.classify.classify` makes of it (``Gs1Code``
 with its AIs, ``SealCode``, ``InvalidCode`` with the reason, ...).
 
 - Images: anything OpenCV reads (PNG, JPEG, TIFF, BMP, WebP, PNM, ...). A
@@ -32,9 +32,9 @@ import cv2
 import numpy as np
 
 from drivers.decoders import get_decoder, parse_formats
-from station.domain.classify import DEFAULT_RULES, ClassifierRules, classify
-from station.domain.codes import Code, Gs1Code
 from station.domain.printable import printable
+from station.domain.scanning.classify import DEFAULT_RULES, ClassifierRules, classify
+from station.domain.scanning.codes import Code, Gs1Code
 from station.errors import DeviceError
 from station.ports import Decoded, Decoder
 

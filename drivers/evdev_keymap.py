@@ -65,7 +65,7 @@ from drivers.framing import (
     nanoseconds,
     split_aim,
 )
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 # linux/input-event-codes.h: event types and the codes this module reads.
 EV_SYN = 0x00

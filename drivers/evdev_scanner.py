@@ -60,7 +60,7 @@ from drivers.reader import (
     reconnect_param,
 )
 from drivers.urls import DeviceURL
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 
 CLOCK_SKEW_LIMIT_S = 5.0

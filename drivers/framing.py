@@ -54,7 +54,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 DEFAULT_GAP_MS = 50.0
 """Gap that ends a frame when the scanner sends no suffix."""

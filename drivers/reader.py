@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from drivers.urls import DeviceURL
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
 

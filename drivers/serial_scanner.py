@@ -48,7 +48,7 @@ from drivers.reader import (
     reconnect_param,
 )
 from drivers.urls import DeviceURL
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 
 

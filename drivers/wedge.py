@@ -62,7 +62,7 @@ import statistics
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 GS = "\x1d"
 """The GS1 group separator as it appears in normalised scan text."""

@@ -39,7 +39,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from drivers.wedge import KeyStroke, WedgeAssembler, WedgeProfile
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 
 def keystroke_from_event(event: events.Key, at: float) -> KeyStroke:

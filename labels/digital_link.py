@@ -14,7 +14,7 @@ would give. Generation follows the GS1 syntax engine's ``gs1_generateDLuri``:
 - path values are percent-encoded except for RFC 3986 unreserved characters
   (``A-Z a-z 0-9 - . _ ~``); query values likewise, but a space becomes ``+``.
 
-Every URI built here is read back with `station.domain.classify.classify`, the
+Every URI built here is read back with `station.domain.scanning.classify.classify`, the
 classifier the scanned label will meet at the dock, and must give back exactly
 the AIs that went in; anything else is a `DigitalLinkError` at print time rather
 than an unreadable label on a pallet.
@@ -33,9 +33,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from station.domain.classify import classify
-from station.domain.codes import Gs1Code, Gs1Form
-from station.domain.gs1_digital_link import DL_KEY_QUALIFIERS
+from station.domain.gs1.digital_link import DL_KEY_QUALIFIERS
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Gs1Code, Gs1Form
 
 __all__ = [
     "CANONICAL_STEM",

@@ -38,7 +38,7 @@ from labels.model import (
     Sheet,
     SheetCell,
 )
-from station.domain.codes import Command
+from station.domain.scanning.codes import Command
 from station.errors import ConfigError
 
 __all__ = [

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.config import StationConfig
-from station.devices import DeviceSet
-from station.domain.manifest import ParsedManifests, parse_manifest_csv, parse_manifest_json
+from station.domain.manifest.csv_format import parse_manifest_csv
+from station.domain.manifest.json_format import parse_manifest_json
+from station.domain.manifest.model import ParsedManifests
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock
-from station.printing import PrintQueue
+from station.services.device_set import DeviceSet
+from station.services.print_queue import PrintQueue
 from station.store.eventlog import EventLog
-from station.store.lot_projection import LotProjector
-from station.store.lot_view import SqliteLotView
-from station.store.print_projection import PrintProjector
-from station.store.projections import Projectors, ReceivingProjector
-from station.store.release_projection import ReleaseProjector
-from station.store.release_view import SqliteReleaseView
-from station.store.views import SqliteReceivingView
+from station.store.projections.lots import LotProjector
+from station.store.projections.prints import PrintProjector
+from station.store.projections.receiving import Projectors, ReceivingProjector
+from station.store.projections.release import ReleaseProjector
+from station.store.views.lots import SqliteLotView
+from station.store.views.receiving import SqliteReceivingView
+from station.store.views.release import SqliteReleaseView
 from station.workflows.importing import ImportResult, plan_import
 from station.workflows.lots import LotDesk
 from station.workflows.quarantine import (

@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from station.domain.allocation import AllocationError, LotTemplate, SsccRange
-from station.domain.classify import ClassifierRules, CodePattern, PatternKind
+from station.domain.checks.receiving import DEFAULT_REQUIRED_FIELDS, MovingDataField
+from station.domain.lots.allocation import AllocationError, LotTemplate, SsccRange
 from station.domain.operators import Operator, Role, Training, pin_hash_valid
-from station.domain.receiving_checks import DEFAULT_REQUIRED_FIELDS, MovingDataField
 from station.domain.risk import RestrictedVendor, RiskPolicy, RiskRule
+from station.domain.scanning.classify import ClassifierRules, CodePattern, PatternKind
 from station.errors import ConfigError
 
 CONFIG_ENV = "STATION_CONFIG"

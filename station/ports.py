@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from station.domain.codes import DocumentKind
 from station.domain.events import Event, StoredEvent
 from station.domain.findings import Finding
-from station.domain.manifest import Manifest
-from station.domain.scan import Scan
+from station.domain.manifest.model import Manifest
+from station.domain.scanning.codes import DocumentKind
+from station.domain.scanning.scan import Scan
 
 
 class Clock(Protocol):

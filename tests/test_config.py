@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from station.config import load_config
+from station.domain.checks.receiving import DEFAULT_REQUIRED_FIELDS
 from station.domain.operators import Role, verify_pin
-from station.domain.receiving_checks import DEFAULT_REQUIRED_FIELDS
 from station.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]

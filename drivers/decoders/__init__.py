@@ -4,7 +4,7 @@ A camera or an image file reaches the station through a `station.ports.Decoder`:
 it finds the codes in one picture and returns their text the way a handheld
 scanner would send it, GS1 FNC1 separators as ``"\\x1d"`` and the AIM symbology
 identifier beside it (``]Q3``, ``]d2``, ``]C1``, ``]E0``, ``]e0``), so that
-`station.domain.classify` treats a camera read exactly like a keyboard-wedge one.
+`station.domain.scanning.classify` treats a camera read exactly like a keyboard-wedge one.
 
 Back ends, chosen by name:
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station.domain.manifest import Place
+from station.domain.manifest.model import Place
 
 
 @dataclass(frozen=True, slots=True)

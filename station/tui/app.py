@@ -23,15 +23,15 @@ from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
 from labels.document import RenderedLabel
 from station.bootstrap import Station
 from station.config import ScannerSettings
-from station.devices import WEDGE
-from station.domain.codes import Command
 from station.domain.findings import Verdict
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.codes import Command
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
-from station.printing import PrintOutcome
-from station.store.print_projection import PrintJob
+from station.services.device_set import WEDGE
+from station.services.print_queue import PrintOutcome
+from station.store.projections.prints import PrintJob
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.devices import DevicesScreen
 from station.tui.screens.gate import GateScreen

@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from station.domain.classify import ClassifierRules, classify
-from station.domain.codes import Gs1Code
-from station.domain.manifest import item_key
+from station.domain.checks.release import LotFacts, ReleaseRecord, ReleaseUnit, lot_problem
+from station.domain.manifest.model import item_key
 from station.domain.printable import printable
-from station.domain.release import LotFacts, ReleaseRecord, ReleaseUnit, lot_problem
-from station.store.lot_view import LotRecord
+from station.domain.scanning.classify import ClassifierRules, classify
+from station.domain.scanning.codes import Gs1Code
+from station.store.views.lots import LotRecord
 
 
 class GateView(Protocol):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from station.domain.events import Event, EventKind
-from station.domain.manifest import Direction, Manifest
+from station.domain.manifest.model import Direction, Manifest
 from station.ports import Clock, ReceivingView
 
 

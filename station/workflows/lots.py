@@ -17,23 +17,23 @@ from typing import Any, Protocol
 
 from station.config import IdentifierSettings
 from station.domain.events import Event, EventKind
-from station.domain.operators import Operator
-from station.domain.printable import printable
-from station.domain.provenance import Genealogy, Origin
-from station.domain.transformations import (
+from station.domain.lots.provenance import Genealogy, Origin
+from station.domain.lots.transformations import (
     LotState,
     TransformKind,
     TransformPlan,
     TransformProblem,
     plan_transformation,
 )
+from station.domain.operators import Operator
+from station.domain.printable import printable
 from station.ports import Clock
 from station.store.eventlog import EventLog
-from station.store.lot_view import SqliteLotView
+from station.store.views.lots import SqliteLotView
 
 
 class LabelEvents(Protocol):
-    """Makes the print-job events for new lots (`station.printing.PrintQueue.queue_events`)."""
+    """Makes the print-job events for new lots (`PrintQueue.queue_events`)."""
 
     def __call__(
         self, lot_ids: list[str], operator_id: str | None, *, pallet: bool

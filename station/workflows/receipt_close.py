@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from station.domain.checks.receiving import check_seals_at_close, check_units_at_close
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, verdict_for
-from station.domain.receiving_checks import check_seals_at_close, check_units_at_close
 from station.ports import ReceiptRecord, ReceivingView, SealStatus, UnitStatus
 from station.workflows.outcome import Outcome
 from station.workflows.session import Session

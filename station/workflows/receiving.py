@@ -13,25 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from station.domain.classify import ClassifierRules, classify
-from station.domain.codes import (
-    BadgeCode,
-    Code,
-    Command,
-    CommandCode,
-    DocumentCode,
-    DocumentKind,
-    Gs1Code,
-    InvalidCode,
-    SealCode,
-    UnknownCode,
-)
-from station.domain.events import EventKind
-from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
-from station.domain.manifest import Manifest, Unit, item_key
-from station.domain.operators import Operator, Role
-from station.domain.printable import printable
-from station.domain.receiving_checks import (
+from station.domain.checks.receiving import (
     MovingDataField,
     check_label,
     check_moving_data,
@@ -43,8 +25,26 @@ from station.domain.receiving_checks import (
     unexpected_unit,
     wrong_shipment,
 )
+from station.domain.events import EventKind
+from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
+from station.domain.manifest.model import Manifest, Unit, item_key
+from station.domain.operators import Operator, Role
+from station.domain.printable import printable
 from station.domain.risk import RiskPolicy
-from station.domain.scan import Scan
+from station.domain.scanning.classify import ClassifierRules, classify
+from station.domain.scanning.codes import (
+    BadgeCode,
+    Code,
+    Command,
+    CommandCode,
+    DocumentCode,
+    DocumentKind,
+    Gs1Code,
+    InvalidCode,
+    SealCode,
+    UnknownCode,
+)
+from station.domain.scanning.scan import Scan
 from station.ports import (
     Clock,
     ReceiptRecord,

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import StationError
 from station.ports import EventStore
 from station.workflows.outcome import Outcome

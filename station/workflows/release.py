@@ -3,7 +3,7 @@
 One `handle` call per scan, as at receiving: a trained operator with the
 ``release`` role logs in by badge, scans the outbound order (its shipment id, PO or
 ASN), then each unit going on the trailer, the seals applied to the trailer and the
-bill of lading. Each unit is checked when it is scanned (see `station.domain.release`
+bill of lading. Each unit is checked when it is scanned (see `station.domain.checks.release`
 for the rules: releasable state, complete trace, no held input, on the order, label
 agrees with the record, serials where the order needs them) and recorded with what
 its check found. A unit is taken as intact unless ``#DAMAGED`` follows it, which
@@ -32,8 +32,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.domain.classify import ClassifierRules, classify
-from station.domain.codes import (
+from station.domain.checks.receiving import MovingDataField
+from station.domain.checks.release import ReleaseRecord, ReleaseStatus, packaging_damaged
+from station.domain.events import Event, EventKind
+from station.domain.findings import Finding, FindingCode, Severity, Verdict
+from station.domain.manifest.model import Manifest, Unit
+from station.domain.manifest.outbound import SiteIdentity
+from station.domain.operators import Operator, Role
+from station.domain.printable import printable
+from station.domain.scanning.classify import ClassifierRules, classify
+from station.domain.scanning.codes import (
     BadgeCode,
     Code,
     Command,
@@ -45,15 +53,7 @@ from station.domain.codes import (
     SealCode,
     UnknownCode,
 )
-from station.domain.events import Event, EventKind
-from station.domain.findings import Finding, FindingCode, Severity, Verdict
-from station.domain.manifest import Manifest, Unit
-from station.domain.operators import Operator, Role
-from station.domain.outbound import SiteIdentity
-from station.domain.printable import printable
-from station.domain.receiving_checks import MovingDataField
-from station.domain.release import ReleaseRecord, ReleaseStatus, packaging_damaged
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.ports import Clock
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import (

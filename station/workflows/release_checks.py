@@ -1,7 +1,7 @@
 """The per-unit release checks, and the order lookups they rest on.
 
 `ReleaseChecks` answers, for one release, whether a unit may ship now (see
-`station.domain.release` for the rules: releasable state, complete trace, no held
+`station.domain.checks.release` for the rules: releasable state, complete trace, no held
 input, on the order, label agrees with the record, serials where the order needs
 them), which lot a scanned label or an ordered unit names, and what the release
 board shows for each unit. `check_scanned_unit` checks a unit when it is scanned
@@ -16,19 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from station.domain.codes import DocumentKind, Gs1Code
-from station.domain.events import Event, EventKind
-from station.domain.findings import Finding, FindingCode, Severity, Verdict
-from station.domain.manifest import Manifest, Unit, item_key
-from station.domain.outbound import SiteIdentity
-from station.domain.printable import printable
-from station.domain.provenance import Genealogy, ProvenanceProblem
-from station.domain.receiving_checks import (
+from station.domain.checks.receiving import (
     DEFAULT_REQUIRED_FIELDS,
     MovingDataField,
     missing_fields,
 )
-from station.domain.release import (
+from station.domain.checks.release import (
     LabelRecord,
     LotFacts,
     ReleaseRecord,
@@ -39,9 +32,16 @@ from station.domain.release import (
     serial_missing,
     unit_findings,
 )
+from station.domain.events import Event, EventKind
+from station.domain.findings import Finding, FindingCode, Severity, Verdict
+from station.domain.lots.provenance import Genealogy, ProvenanceProblem
+from station.domain.manifest.model import Manifest, Unit, item_key
+from station.domain.manifest.outbound import SiteIdentity
+from station.domain.printable import printable
+from station.domain.scanning.codes import DocumentKind, Gs1Code
 from station.ports import ShipmentRecord
-from station.store.lot_view import LotRecord
-from station.workflows.outbound import describe_unit, origin_line
+from station.store.views.lots import LotRecord
+from station.workflows.outbound_export import describe_unit, origin_line
 from station.workflows.outcome import Outcome
 from station.workflows.session import Session
 

@@ -17,14 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from station.domain.classify import ClassifierRules, classify
-from station.domain.codes import Gs1Code
-from station.domain.events import Event, EventKind
-from station.domain.findings import Finding, Verdict
-from station.domain.manifest import Manifest, Unit, parse_manifest_json
-from station.domain.outbound import outbound_manifest
-from station.domain.printable import printable
-from station.domain.release import (
+from station.domain.checks.release import (
     Blocking,
     ReleaseRecord,
     ReleaseStatus,
@@ -34,8 +27,16 @@ from station.domain.release import (
     check_order,
     check_seals,
 )
+from station.domain.events import Event, EventKind
+from station.domain.findings import Finding, Verdict
+from station.domain.manifest.json_format import parse_manifest_json
+from station.domain.manifest.model import Manifest, Unit
+from station.domain.manifest.outbound import outbound_manifest
+from station.domain.printable import printable
+from station.domain.scanning.classify import ClassifierRules, classify
+from station.domain.scanning.codes import Gs1Code
 from station.errors import StationError
-from station.workflows.outbound import describe_unit, outbound_path, write_outbound
+from station.workflows.outbound_export import describe_unit, outbound_path, write_outbound
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import ReleaseChecks, ReleaseView, unit_checked
 from station.workflows.session import Session

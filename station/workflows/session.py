@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from station.domain.codes import BadgeCode, Code, InvalidCode, UnknownCode
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.operators import Operator, Role, qualification
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.codes import BadgeCode, Code, InvalidCode, UnknownCode
+from station.domain.scanning.scan import Scan
 from station.ports import Clock
 from station.workflows.outcome import Outcome
 

@@ -64,7 +64,7 @@ def test_devices_probes_serial_and_printers(tmp_path: Path) -> None:
     import contextlib
     import io
 
-    from station.cli import main
+    from station.cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

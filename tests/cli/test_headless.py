@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from station.cli import main
+from station.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "config" / "station.example.toml"

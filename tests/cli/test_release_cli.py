@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from station.cli import main
+from station.cli.main import main
 from tests.cli.test_headless import CONFIG, DEMO
 from tests.workflows.release_support import (
     BOL,

@@ -10,7 +10,7 @@ from biip.sscc import Sscc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station.domain.allocation import (
+from station.domain.lots.allocation import (
     LOT_TEMPLATE_FIELDS,
     AllocationError,
     LotTemplate,
@@ -430,7 +430,7 @@ def test_every_field_is_documented_in_order() -> None:
 def test_module_doctests() -> None:
     import doctest
 
-    from station.domain import allocation
+    from station.domain.lots import allocation
 
     result = doctest.testmod(allocation)
     assert result.failed == 0

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from station.domain.classify import (
+from station.domain.findings import Finding, FindingCode, Severity
+from station.domain.printable import printable
+from station.domain.scanning.classify import (
     DEFAULT_RULES,
     MAX_TEXT_LENGTH,
     ClassifierRules,
@@ -19,7 +21,7 @@ from station.domain.classify import (
     PatternKind,
     classify,
 )
-from station.domain.codes import (
+from station.domain.scanning.codes import (
     BadgeCode,
     Code,
     Command,
@@ -32,8 +34,6 @@ from station.domain.codes import (
     SealCode,
     UnknownCode,
 )
-from station.domain.findings import Finding, FindingCode, Severity
-from station.domain.printable import printable
 
 GS = "\x1d"
 GTIN = "09521234543213"
@@ -640,7 +640,7 @@ def test_control_characters_are_invalid_and_never_echoed(text: str, shown: str) 
 
 
 def test_an_internal_error_is_contained(monkeypatch: pytest.MonkeyPatch) -> None:
-    import station.domain.classify as module
+    import station.domain.scanning.classify as module
 
     def broken(text: str, rules: ClassifierRules, symbology: str | None) -> Code:
         raise RuntimeError(text)

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from station.domain.classify import classify
-from station.domain.codes import Code, Gs1Code
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Code, Gs1Code
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 FILES = {

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-import station.domain.manifest as manifest_module
-from station.domain.manifest import (
+import station.domain.manifest.reading as manifest_module
+from station.domain.manifest.model import (
     CSV_COLUMNS,
     ContentLine,
     Direction,
@@ -30,10 +30,8 @@ from station.domain.manifest import (
     Place,
     Unit,
     item_key,
-    parse_manifest,
-    parse_manifest_csv,
-    parse_manifest_json,
 )
+from station.domain.manifest.reading import parse_manifest, parse_manifest_csv, parse_manifest_json
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "config" / "demo"

@@ -11,14 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station.domain.manifest import Place
-from station.domain.provenance import (
+from station.domain.lots.provenance import (
     Genealogy,
     Origin,
     ProvenanceProblem,
     ProvenanceProblemCode,
     downstream,
 )
+from station.domain.manifest.model import Place
 
 VN = Place(facility="P2", city="Bac Ninh", country="VN", region="VN-56")
 MY = Place(facility="K1", city="Kulim", country="MY", region="MY-02")
@@ -291,7 +291,7 @@ def test_a_trace_over_100k_lots_visits_each_once_and_is_fast() -> None:
 def test_module_doctests() -> None:
     import doctest
 
-    from station.domain import provenance
+    from station.domain.lots import provenance
 
     result = doctest.testmod(provenance)
     assert result.failed == 0

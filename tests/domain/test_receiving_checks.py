@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from station.domain.codes import Gs1Code, Gs1Form
-from station.domain.findings import FindingCode, Severity, Verdict, verdict_for
-from station.domain.manifest import ContentLine, Place, Unit
-from station.domain.operators import Operator, Role, Training, hash_pin, qualification, verify_pin
-from station.domain.receiving_checks import (
+from station.domain.checks.receiving import (
     DEFAULT_REQUIRED_FIELDS,
     MovingDataField,
     check_label,
@@ -19,7 +15,11 @@ from station.domain.receiving_checks import (
     check_units_at_close,
     missing_fields,
 )
+from station.domain.findings import FindingCode, Severity, Verdict, verdict_for
+from station.domain.manifest.model import ContentLine, Place, Unit
+from station.domain.operators import Operator, Role, Training, hash_pin, qualification, verify_pin
 from station.domain.risk import RestrictedVendor, RiskPolicy, RiskRule
+from station.domain.scanning.codes import Gs1Code, Gs1Form
 
 GTIN = "09506000134352"
 LINE = ContentLine(

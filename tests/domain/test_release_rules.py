@@ -13,24 +13,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-import station.domain.outbound
-import station.domain.release
+import station.domain.checks.release
+import station.domain.manifest.outbound
 import station.workflows.gate
-from station.domain.classify import classify
-from station.domain.codes import Gs1Code
-from station.domain.manifest import (
-    ContentLine,
-    Direction,
-    Manifest,
-    Place,
-    Unit,
-    UpstreamLot,
-    parse_manifest_csv,
-    parse_manifest_json,
-)
-from station.domain.outbound import SiteIdentity, outbound_manifest
-from station.domain.provenance import ProvenanceProblem, ProvenanceProblemCode
-from station.domain.release import (
+from station.domain.checks.release import (
     LabelRecord,
     LotFacts,
     check_bill_of_lading,
@@ -40,6 +26,19 @@ from station.domain.release import (
     lot_problem,
     unit_findings,
 )
+from station.domain.lots.provenance import ProvenanceProblem, ProvenanceProblemCode
+from station.domain.manifest.model import (
+    ContentLine,
+    Direction,
+    Manifest,
+    Place,
+    Unit,
+    UpstreamLot,
+)
+from station.domain.manifest.outbound import SiteIdentity, outbound_manifest
+from station.domain.manifest.reading import parse_manifest_csv, parse_manifest_json
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Gs1Code
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO / "config" / "manifest.schema.json").read_text(encoding="utf-8"))
@@ -49,7 +48,8 @@ OK = LotFacts("L1", kind="produced", status="available")
 
 
 @pytest.mark.parametrize(
-    "module", [station.domain.release, station.domain.outbound, station.workflows.gate]
+    "module",
+    [station.domain.checks.release, station.domain.manifest.outbound, station.workflows.gate],
 )
 def test_module_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module)

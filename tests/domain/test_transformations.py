@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station.domain.transformations import (
+from station.domain.lots.transformations import (
     LotState,
     LotStatus,
     Output,
@@ -581,7 +581,7 @@ def test_any_input_gives_a_balanced_plan_or_problems_never_an_exception(
 def test_module_doctests() -> None:
     import doctest
 
-    from station.domain import transformations
+    from station.domain.lots import transformations
 
     result = doctest.testmod(transformations)
     assert result.failed == 0

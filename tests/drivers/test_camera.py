@@ -26,7 +26,7 @@ from drivers.decoders import get_decoder
 from drivers.decoders.zbar import zbar_available
 from drivers.registry import open_scanner
 from drivers.urls import parse_device_url
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
 

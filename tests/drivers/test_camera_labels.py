@@ -20,9 +20,9 @@ from drivers.camera import open_camera_scanner
 from drivers.urls import parse_device_url
 from labels.content import lot_label, pallet_label
 from labels.document import RenderedLabel
-from station.domain.classify import classify
-from station.domain.codes import Gs1Code
-from station.domain.scan import Scan
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Gs1Code
+from station.domain.scanning.scan import Scan
 from station.ports import DeviceState, DeviceStatus
 
 SIZE = (1280, 720)

@@ -29,8 +29,8 @@ from drivers.decoders import get_decoder, parse_formats, upce_as_upca
 from drivers.decoders.pipeline import DecodePipeline, as_grey
 from drivers.decoders.zbar import zbar_available
 from drivers.decoders.zxing import ZXING_FORMATS, ZxingDecoder
-from station.domain.classify import classify
-from station.domain.codes import Gs1Code, Gs1Form, InvalidCode
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Gs1Code, Gs1Form, InvalidCode
 from station.errors import DeviceError
 from station.ports import Decoded
 

@@ -85,7 +85,7 @@ from drivers.evdev_keymap import (
 from drivers.evdev_scanner import EvdevScanner, open_evdev_scanner
 from drivers.registry import open_scanner
 from drivers.urls import parse_device_url
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
 

@@ -18,7 +18,7 @@ from drivers.framing import (
     check_encoding,
     split_aim,
 )
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 GS = b"\x1d"
 GS1_SCAN = b"]C1" + b"0100614141999996" + b"17261231" + b"10LOT-42" + GS + b"21SER9"

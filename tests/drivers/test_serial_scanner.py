@@ -28,7 +28,7 @@ from drivers.serial_scanner import (
     open_serial_scanner,
 )
 from drivers.urls import parse_device_url
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
 

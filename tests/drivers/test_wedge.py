@@ -17,7 +17,7 @@ from drivers.wedge import (
     WedgeAssembler,
     WedgeProfile,
 )
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 FAR_FUTURE = 1e9
 

@@ -22,7 +22,7 @@ from drivers.wedge_textual import (
     event_from_keystroke,
     keystroke_from_event,
 )
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 
 BURST = "]C100012345678901234567"
 

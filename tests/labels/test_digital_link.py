@@ -27,8 +27,8 @@ from labels.digital_link import (
     resolver_stem,
     sscc_uri,
 )
-from station.domain.classify import classify
-from station.domain.codes import Gs1Code, Gs1Form
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Gs1Code, Gs1Form
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "digitallink"
 GENERATE = CORPUS / "dl-element-string-to-uri.json"

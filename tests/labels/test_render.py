@@ -33,8 +33,8 @@ from labels.render_png import render_png
 from labels.render_svg import render_svg
 from labels.render_zpl import render_zpl
 from labels.templates import BUILTIN_TEMPLATES, CommandSheetTemplate
-from station.domain.classify import ClassifierRules, classify
-from station.domain.codes import CommandCode, Gs1Code
+from station.domain.scanning.classify import ClassifierRules, classify
+from station.domain.scanning.codes import CommandCode, Gs1Code
 
 GTIN = "09521234543213"
 LOT = "L-2026/0042"

@@ -31,7 +31,7 @@ from labels.templates import (
     template_from_dict,
     templates_from_config,
 )
-from station.domain.codes import Command
+from station.domain.scanning.codes import Command
 from station.errors import ConfigError
 
 

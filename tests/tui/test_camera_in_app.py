@@ -12,8 +12,8 @@ import segno
 from PIL import Image
 
 from station.bootstrap import Station
-from station.devices import DeviceSet
 from station.ports import DeviceState
+from station.services.device_set import DeviceSet
 from tests.tui.test_app import make_app, scan
 
 SIZE = (640, 480)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from station.bootstrap import Station
-from station.devices import DeviceSet
 from station.ports import DeviceState
+from station.services.device_set import DeviceSet
 from station.tui.screens.devices import DevicesScreen
 from tests.tui.test_app import make_app, scan
 

@@ -8,9 +8,9 @@ import time
 from decimal import Decimal
 
 from station.bootstrap import Station
-from station.domain.scan import Scan
-from station.domain.transformations import TransformKind
-from station.store.print_projection import PrintState
+from station.domain.lots.transformations import TransformKind
+from station.domain.scanning.scan import Scan
+from station.store.projections.prints import PrintState
 from station.workflows.lots import TransformRequest
 from tests.tui.test_app import make_app, scan
 

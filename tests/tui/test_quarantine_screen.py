@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from station.bootstrap import Station
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.ports import UnitStatus
 from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from tests.tui.test_app import make_app, scan

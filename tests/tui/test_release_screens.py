@@ -7,7 +7,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
 from station.bootstrap import Station
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.tui.screens.gate import GateScreen
 from station.tui.screens.release import ReleaseScreen
 from station.tui.screens.summary import SummaryScreen

@@ -6,8 +6,8 @@ import os
 import time
 
 from station.bootstrap import Station
-from station.devices import DeviceSet
 from station.ports import DeviceState, UnitStatus
+from station.services.device_set import DeviceSet
 from tests.tui.test_app import make_app
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from station.bootstrap import Station
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.tui.app import StationApp
 
 SIZE = (80, 24)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from station.bootstrap import Station
+from station.domain.lots.transformations import TransformKind
 from station.domain.operators import Operator
-from station.domain.scan import Scan
-from station.domain.transformations import TransformKind
+from station.domain.scanning.scan import Scan
 from station.workflows.lots import TransformRequest
 from station.workflows.recorder import Recorded
 

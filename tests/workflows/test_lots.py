@@ -11,9 +11,9 @@ from biip.sscc import Sscc
 
 from station.bootstrap import Station, open_station
 from station.config import StationConfig
+from station.domain.lots.transformations import TransformKind
 from station.domain.operators import Operator
-from station.domain.scan import Scan
-from station.domain.transformations import TransformKind
+from station.domain.scanning.scan import Scan
 from station.workflows.lots import TransformRequest
 
 P1, P2, P3 = "006141412610010016", "006141412610010023", "006141412610010030"

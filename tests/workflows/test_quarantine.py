@@ -6,7 +6,7 @@ import pytest
 
 from station.bootstrap import Station
 from station.domain.findings import Verdict
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.ports import UnitStatus
 from station.workflows.quarantine import Credentials, Decision, Disposition
 

@@ -12,7 +12,7 @@ import pytest
 from station.bootstrap import Station, open_station
 from station.config import StationConfig
 from station.domain.findings import FindingCode, Verdict
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.ports import SealStatus, UnitStatus
 from station.workflows.recorder import Recorded
 

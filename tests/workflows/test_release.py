@@ -11,10 +11,10 @@ import pytest
 from station.bootstrap import Station, open_station
 from station.config import StationConfig
 from station.domain.events import Event, EventKind
-from station.domain.manifest import parse_manifest_json
-from station.domain.provenance import downstream
-from station.domain.scan import Scan
-from station.domain.transformations import TransformKind
+from station.domain.lots.provenance import downstream
+from station.domain.lots.transformations import TransformKind
+from station.domain.manifest.json_format import parse_manifest_json
+from station.domain.scanning.scan import Scan
 from station.errors import StoreError
 from station.workflows.quarantine import Credentials, Decision
 from tests.workflows.release_support import (
@@ -413,14 +413,14 @@ def test_only_a_completed_release_writes_the_shipped_status() -> None:
     """The one writer of ``shipped`` in the store is the RELEASE_COMPLETED projection."""
     store = Path(__file__).resolve().parents[2] / "station" / "store"
     writers = {
-        path.name
-        for path in store.glob("*.py")
+        str(path.relative_to(store))
+        for path in store.rglob("*.py")
         if "LotStatus.SHIPPED.value" in path.read_text(encoding="utf-8")
         or "'shipped'" in path.read_text(encoding="utf-8")
     }
-    assert writers == {"release_projection.py", "lot_projection.py"}
-    lot_projection = (store / "lot_projection.py").read_text(encoding="utf-8")
-    # lot_projection names it only to leave shipped lots alone.
+    assert writers == {"projections/release.py", "projections/lots.py"}
+    lot_projection = (store / "projections" / "lots.py").read_text(encoding="utf-8")
+    # the lot projection names it only to leave shipped lots alone.
     assert lot_projection.count("SHIPPED") == 1
     assert "status NOT IN (?, ?)" in lot_projection
 

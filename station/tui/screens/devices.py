@@ -17,12 +17,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from station.devices import DeviceSet
-from station.domain.classify import ClassifierRules, classify
-from station.domain.codes import Gs1Code
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.classify import ClassifierRules, classify
+from station.domain.scanning.codes import Gs1Code
+from station.domain.scanning.scan import Scan
 from station.ports import DeviceState, DeviceStatus
+from station.services.device_set import DeviceSet
 
 _STATE_STYLE = {
     DeviceState.CONNECTED: "green",

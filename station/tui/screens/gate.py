@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.workflows.gate import GateAnswer, gate_check
 
 

@@ -17,15 +17,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, Tree
 
 from station.bootstrap import Station
-from station.domain.classify import classify
-from station.domain.codes import Gs1Code
-from station.domain.manifest import item_key
+from station.domain.lots.transformations import TransformKind
+from station.domain.manifest.model import item_key
 from station.domain.printable import printable
-from station.domain.scan import Scan
-from station.domain.transformations import TransformKind
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import Gs1Code
+from station.domain.scanning.scan import Scan
 from station.errors import StationError
-from station.printing import build_label
-from station.trace import TraceNode, trace
+from station.services.print_queue import build_label
+from station.services.trace import TraceNode, trace
 from station.tui.screens.label_preview import LabelPreviewScreen
 from station.workflows.lots import TransformRequest
 

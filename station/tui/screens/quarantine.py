@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.scan import Scan
 from station.ports import HoldRecord
 from station.workflows.quarantine import Credentials, Decision, DecisionResult, Disposition
 

@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from station.bootstrap import Station
-from station.domain.codes import Command
 from station.domain.findings import Verdict
 from station.domain.printable import printable
-from station.domain.scan import Scan
+from station.domain.scanning.codes import Command
+from station.domain.scanning.scan import Scan
 from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.workflows.recorder import Recorded

@@ -1,0 +1,7 @@
+"""`python -m station.cli.main`: the same entry point as the `station` console script."""
+
+import sys
+
+from station.cli.main import main
+
+sys.exit(main())

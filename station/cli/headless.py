@@ -1,0 +1,77 @@
+"""Headless scanning: one scan per input line, one verdict per output line.
+
+For fixed-mount scanners and scripts. It runs the same recorder the TUI uses, so
+each line is written (and flushed) only after the scan's events are committed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from station.domain.printable import printable
+from station.domain.scanning.scan import Scan
+from station.workflows.recorder import Recorded, ScanRecorder
+
+LITERAL_GS = "\\x1d"
+
+
+def decode_line(line: str) -> str:
+    """One input line as scan text: newline stripped, the four characters ``\\x1d`` as GS."""
+    return line.rstrip("\r\n").replace(LITERAL_GS, "\x1d")
+
+
+def result_json(text: str, recorded: Recorded) -> dict[str, Any]:
+    """The JSON object written for one scan with ``--json``."""
+    outcome = recorded.outcome
+    return {
+        "input": text,
+        "verdict": outcome.verdict.value,
+        "message": outcome.headline,
+        "findings": [
+            {"code": f.code.value, "message": f.message, **_extra(f.expected, f.found)}
+            for f in outcome.findings
+        ],
+        "unit": outcome.unit,
+        "shipment": outcome.shipment,
+        "event_ids": list(recorded.event_ids),
+        "recorded": recorded.durable,
+    }
+
+
+def result_text(text: str, recorded: Recorded) -> str:
+    """The readable line written for one scan."""
+    outcome = recorded.outcome
+    line = f"{outcome.verdict.value.upper():<10} {printable(text, 60)}  {outcome.headline}"
+    extra = [f.message for f in outcome.findings if f.message not in outcome.headline]
+    return line + "".join(f"\n           - {m}" for m in extra)
+
+
+def run_scans(
+    recorder: ScanRecorder, lines: Iterable[str], out: TextIO, *, as_json: bool, device: str
+) -> int:
+    """Process every line; return how many scans could not be recorded."""
+    failures = 0
+    for line in lines:
+        text = decode_line(line)
+        if not text.strip():
+            continue
+        recorded = recorder.handle(Scan(text, device=device))
+        if not recorded.durable:
+            failures += 1
+        if as_json:
+            out.write(json.dumps(result_json(text, recorded), ensure_ascii=True) + "\n")
+        else:
+            out.write(result_text(text, recorded) + "\n")
+        out.flush()
+    return failures
+
+
+def _extra(expected: str | None, found: str | None) -> dict[str, str]:
+    extra = {}
+    if expected is not None:
+        extra["expected"] = expected
+    if found is not None:
+        extra["found"] = found
+    return extra

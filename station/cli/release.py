@@ -1,0 +1,174 @@
+"""The release-dock sub-commands of `station`: ``gate`` and ``release list|show|export``.
+
+``station gate ID`` answers whether a unit has been released and on which shipment
+(exit 0 released, 1 not), for a guard or a forklift driver with a terminal.
+``station release export SHIPMENT`` writes a shipped order's outbound manifest again
+from the shipping record in the event log. Scanning itself is ``station scan --mode
+release``, through the same recorder as the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from station.bootstrap import Station, default_data_dir, open_station
+from station.config import load_config
+from station.domain.checks.release import ReleaseRecord
+from station.domain.printable import printable
+from station.workflows.gate import gate_check
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``gate`` and ``release`` to the `station` command's sub-parsers."""
+    gate = sub.add_parser(
+        "gate", parents=[common], help="has this unit been released? (exit 0 yes, 1 no)"
+    )
+    gate.add_argument("id", help="SSCC, lot id, GS1 label text (\\x1d for GS) or item key")
+    gate.add_argument("--json", action="store_true", help="print JSON")
+
+    release = sub.add_parser("release", help="outbound orders and their releases")
+    actions = release.add_subparsers(dest="release_command", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", parents=[common], help="outbound orders and state")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = actions.add_parser("show", parents=[common], help="one release or order")
+    show.add_argument("id", help="release id or the order's shipment id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    export = actions.add_parser(
+        "export", parents=[common], help="write a shipped order's outbound manifest again"
+    )
+    export.add_argument("shipment", help="the order's shipment id")
+    export.add_argument("--out", type=Path, help="file to write (default: data dir outbound/)")
+
+
+def _open(args: argparse.Namespace) -> Station:
+    return open_station(load_config(args.config), args.data_dir or default_data_dir())
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    station = _open(args)
+    try:
+        answer = gate_check(
+            station.releases, args.id.replace("\\x1d", "\x1d"), station.config.rules
+        )
+    finally:
+        station.close()
+    if args.json:
+        print(json.dumps(answer.as_dict(), ensure_ascii=True))
+    else:
+        print(answer.headline)
+        for reason in answer.reasons:
+            print(f"  - {printable(reason)}")
+        if answer.released:
+            print(f"  released {answer.released_at} by {answer.released_by or '?'}")
+            print(f"  seals: {', '.join(answer.seals) or '-'}")
+    return EXIT_OK if answer.released else EXIT_INVALID
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    station = _open(args)
+    try:
+        return _ACTIONS[args.release_command](station, args)
+    finally:
+        station.close()
+
+
+def _list(station: Station, args: argparse.Namespace) -> int:
+    rows: list[dict[str, Any]] = []
+    for order in station.releases.orders():
+        releases = station.releases.releases_of(order.shipment_id)
+        last = releases[-1] if releases else None
+        manifest = order.manifest
+        rows.append(
+            {
+                "shipment_id": order.shipment_id,
+                "buyer": manifest.buyer.name if manifest.buyer else None,
+                "purchase_orders": list(manifest.purchase_orders),
+                "units": len(manifest.units),
+                "state": last.status.value if last else "not started",
+                "release_id": last.release_id if last else None,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=True, indent=2))
+    else:
+        for row in rows:
+            print(
+                f"{printable(row['shipment_id'], 20):<20} {row['state']:<12} "
+                f"{row['units']:>4} units  {printable(row['buyer'] or '-', 30):<30} "
+                f"{', '.join(row['purchase_orders'])}"
+            )
+    return EXIT_OK
+
+
+def _show(station: Station, args: argparse.Namespace) -> int:
+    release = station.releases.release(args.id)
+    if release is None:
+        found = station.releases.releases_of(args.id)
+        release = found[-1] if found else None
+    if release is None:
+        print(f"station: no release of or by {printable(args.id)!r}", file=sys.stderr)
+        return EXIT_INVALID
+    data = _release_data(station, release)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=True, indent=2))
+        return EXIT_OK
+    print(
+        f"Release {release.release_id} of {release.shipment_id} at {release.station_id}: "
+        f"{release.status.value}"
+    )
+    print(f"  opened {release.opened_at} by {release.opened_by or '?'}")
+    if release.completed_at:
+        print(f"  completed {release.completed_at} by {release.completed_by or '?'}")
+    print(f"  BOL {release.bill_of_lading or '-'}  seals {', '.join(data['seals']) or '-'}")
+    for row in data["board"]:
+        print(
+            f"    {printable(row['unit_id'], 40):<40} {row['state']:<8}"
+            f"{'' if row['ordered'] else ' (not ordered)'} {row['note']}"
+        )
+    return EXIT_OK
+
+
+def _release_data(station: Station, release: ReleaseRecord) -> dict[str, Any]:
+    return {
+        "release_id": release.release_id,
+        "shipment_id": release.shipment_id,
+        "station_id": release.station_id,
+        "status": release.status.value,
+        "opened_at": release.opened_at,
+        "opened_by": release.opened_by,
+        "completed_at": release.completed_at,
+        "completed_by": release.completed_by,
+        "bill_of_lading": release.bill_of_lading,
+        "refusals": release.refusals,
+        "seals": station.releases.seals(release.release_id),
+        "board": [
+            {"unit_id": r.unit_id, "ordered": r.ordered, "state": r.state, "note": r.note}
+            for r in station.release.board(release)
+        ],
+    }
+
+
+def _export(station: Station, args: argparse.Namespace) -> int:
+    path = station.release.export(args.shipment, args.out)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+_ACTIONS: dict[str, Callable[[Station, argparse.Namespace], int]] = {
+    "list": _list,
+    "show": _show,
+    "export": _export,
+}
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gate": cmd_gate,
+    "release": cmd_release,
+}
+"""Sub-command name -> handler, merged into the `station` command's table."""

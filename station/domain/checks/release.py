@@ -1,0 +1,488 @@
+"""Release rules: whether a unit may ship, and whether an order is complete, as findings.
+
+Nothing leaves the site without passing release (traceability protocols: the same
+checks as receiving for outbound goods, plus a documented guarantee). A unit may
+ship only when it is here in a releasable state (received and accepted, or made
+here; never quarantined, rejected, consumed, already shipped or unknown), its
+genealogy resolves to received lots that each carry the required moving data, and
+no lot upstream of it is quarantined, rejected or on hold. An order ships only whole:
+every ordered unit, the quantities per product, at least one seal, and the bill of
+lading.
+
+The store gathers what it knows of each lot into `LotFacts`; the functions here
+turn facts into findings and never perform I/O or raise on bad data.
+
+    >>> held = LotFacts("P1", kind="received", status="consumed", receiving_status="accepted",
+    ...                 holds=("shipment SHP-1 on hold (MISSING_UNITS)",))
+    >>> mine = LotFacts("L1", kind="produced", status="available")
+    >>> [f.code.value for f in unit_findings("L1", mine, inputs=[held])]
+    ['QUARANTINED_INPUT']
+    >>> lot_problem(LotFacts("X"))
+    'unknown here: never received or made at this site'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from station.domain.findings import Finding, FindingCode, Severity
+from station.domain.lots.provenance import ProvenanceProblem
+from station.domain.manifest.model import ContentLine
+from station.domain.printable import printable
+from station.domain.scanning.codes import Gs1Code
+
+_SHOWN = 5
+"""Most ids a message lists before it says how many more there are."""
+
+
+class ReleaseStatus(StrEnum):
+    """Where a release stands."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+    """Given up with nothing in it (``#UNDO`` on an empty release); the order may be
+    released again later."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRecord:
+    """One release: an outbound order being checked (or checked and shipped) at a station."""
+
+    release_id: str
+    station_id: str
+    shipment_id: str
+    """The outbound order (an imported manifest with direction outbound)."""
+    status: ReleaseStatus
+    opened_by: str | None
+    opened_at: str
+    bill_of_lading: str | None = None
+    refusals: int = 0
+    """How many times completion was refused."""
+    completed_at: str | None = None
+    completed_by: str | None = None
+    completed_event_id: str | None = None
+    """The RELEASE_COMPLETED event: the shipping record, with the outbound manifest."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseUnit:
+    """A unit scanned into a release, with what its check found at that moment."""
+
+    release_id: str
+    unit_id: str
+    """The lot id (an SSCC, a lot made here, or a received item's key)."""
+    label: str
+    """The scanned text, made printable."""
+    ok: bool
+    findings: tuple[Finding, ...]
+    gtin: str | None
+    product: str | None
+    quantity: Decimal | None
+    uom: str | None
+    checked_at: str
+    checked_by: str | None
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class LotFacts:
+    """What the store knows of one lot, as far as a release decision needs it."""
+
+    lot_id: str
+    kind: str | None = None
+    """``received``, ``received-line`` or ``produced``; None when no such lot exists."""
+    status: str | None = None
+    """The lot's status (`station.domain.lots.transformations.LotStatus` values)."""
+    receiving_status: str | None = None
+    """For a received unit, its receiving status (``accepted``, ``quarantined``, ...)."""
+    holds: tuple[str, ...] = ()
+    """Every hold on it or on the shipment it came in, in words."""
+    shipped_on: str | None = None
+    """The outbound shipment whose completed release shipped it."""
+    open_release: str | None = None
+    """Another open release it is already scanned into."""
+    receiving: str | None = None
+    """For a received lot, the shipment it came in while that is still being received:
+    receiving control is not finished (closing may yet put the shipment on hold)."""
+
+    @property
+    def known(self) -> bool:
+        """Whether the lot exists here."""
+        return self.kind is not None
+
+
+def lot_problem(facts: LotFacts) -> str | None:
+    """Why the lot itself may not ship, in words; None when it may."""
+    if facts.kind is None:
+        if facts.receiving_status is not None:
+            return f"{facts.receiving_status}: expected in a shipment but never received"
+        return "unknown here: never received or made at this site"
+    if facts.kind == "received-line":
+        return "one content line of a received pallet, not a unit: scan the pallet"
+    if facts.status == "shipped":
+        return f"already shipped on {facts.shipped_on or 'an earlier shipment'}"
+    if facts.status != "available":
+        return str(facts.status)
+    if facts.kind == "received" and facts.receiving_status not in (None, "accepted"):
+        return str(facts.receiving_status)
+    if facts.holds:
+        return "on hold: " + "; ".join(facts.holds)
+    if facts.receiving is not None:
+        return f"still being received (the receipt of {facts.receiving} is not closed)"
+    if facts.open_release is not None:
+        return f"already scanned into release {facts.open_release}, which is still open"
+    return None
+
+
+def input_problem(facts: LotFacts) -> str | None:
+    """Why a lot upstream of a unit stops the unit from shipping; None when it does not.
+
+    Used inputs are consumed, so only quarantine, rejection, holds and a receipt not
+    yet closed count here.
+    """
+    if facts.status in ("quarantined", "rejected"):
+        return str(facts.status)
+    if facts.receiving_status in ("quarantined", "rejected"):
+        return str(facts.receiving_status)
+    if facts.holds:
+        return "on hold: " + "; ".join(facts.holds)
+    if facts.receiving is not None:
+        return f"still being received (the receipt of {facts.receiving} is not closed)"
+    return None
+
+
+# -- findings --------------------------------------------------------------------------
+
+
+def not_releasable(unit_id: str, state: str) -> Finding:
+    """NOT_RELEASABLE naming the state that stops the unit."""
+    return Finding(
+        FindingCode.NOT_RELEASABLE,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)} is {state}: it may not ship",
+        expected="received and accepted, or made here; available",
+        found=state,
+    )
+
+
+def already_shipped(unit_id: str, shipment_id: str | None) -> Finding:
+    """ALREADY_SHIPPED: the unit left on an earlier shipment."""
+    on = shipment_id or "an earlier shipment"
+    return Finding(
+        FindingCode.ALREADY_SHIPPED,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)} was already shipped on {on}: it cannot ship twice",
+        expected="a unit still here",
+        found=f"shipped on {on}",
+    )
+
+
+def quarantined_input(unit_id: str, input_id: str, state: str) -> Finding:
+    """QUARANTINED_INPUT naming the upstream lot and its state."""
+    return Finding(
+        FindingCode.QUARANTINED_INPUT,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)} was made from lot {printable(input_id)}, which is "
+        f"{state}: it may not ship until a supervisor decides",
+        expected="every input released",
+        found=f"{printable(input_id)}: {state}",
+    )
+
+
+def broken_trace(unit_id: str, problem: ProvenanceProblem) -> Finding:
+    """INCOMPLETE_TRACE for a missing link or a cycle in the genealogy."""
+    return Finding(
+        FindingCode.INCOMPLETE_TRACE,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)}: trace incomplete: {problem.message}",
+        expected="a genealogy that ends in received lots",
+        found=f"{problem.code.value} at {printable(problem.lot_id)}",
+    )
+
+
+def missing_moving_data(unit_id: str, lot_id: str, fields: Sequence[str]) -> Finding:
+    """INCOMPLETE_TRACE naming a received input and the moving-data fields it lacks."""
+    what = ", ".join(fields)
+    lot = "" if lot_id == unit_id else f" was made from received lot {printable(lot_id)}, which"
+    return Finding(
+        FindingCode.INCOMPLETE_TRACE,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)}{lot} lacks moving data: {what}",
+        expected=what,
+        found=f"missing on {printable(lot_id)}",
+    )
+
+
+def cannot_describe(unit_id: str, reason: str) -> Finding:
+    """INCOMPLETE_TRACE when the unit's outbound moving data cannot be written."""
+    return Finding(
+        FindingCode.INCOMPLETE_TRACE,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)}: {reason}",
+        expected="complete outbound moving data",
+        found=reason,
+    )
+
+
+def not_on_order(unit_id: str, shipment_id: str) -> Finding:
+    """NOT_ON_ORDER: the order does not list this unit."""
+    return Finding(
+        FindingCode.NOT_ON_ORDER,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)} is not on order {shipment_id}: take it off the trailer",
+        expected=f"a unit of {shipment_id}",
+        found=printable(unit_id),
+    )
+
+
+def label_mismatch(what: str, expected: Iterable[str], found: str) -> Finding:
+    """LABEL_MISMATCH: the scanned label disagrees with the lot's record."""
+    listed = ", ".join(sorted(expected))
+    return Finding(
+        FindingCode.LABEL_MISMATCH,
+        Severity.REFUSAL,
+        f"Label {what} is {printable(found)!r} but the record says {printable(listed)!r}: "
+        "relabel before release",
+        expected=printable(listed),
+        found=printable(found),
+    )
+
+
+def serial_missing(unit_id: str) -> Finding:
+    """MISSING_MOVING_DATA: the product needs serials and the unit has none."""
+    return Finding(
+        FindingCode.MISSING_MOVING_DATA,
+        Severity.REFUSAL,
+        f"Unit {printable(unit_id)}: the order requires serial numbers for this product, "
+        "but neither the label nor the record has one",
+        expected="serial",
+        found="missing",
+    )
+
+
+def packaging_damaged(unit_id: str) -> Finding:
+    """PACKAGING_DAMAGED: the operator reported the package damaged at release."""
+    return Finding(
+        FindingCode.PACKAGING_DAMAGED,
+        Severity.NONCONFORMITY,
+        f"Unit {printable(unit_id)} reported with damaged packaging at release: "
+        "taken off the release and put on hold",
+        found="damaged",
+    )
+
+
+# -- one unit ----------------------------------------------------------------------------
+
+
+def unit_findings(
+    unit_id: str,
+    facts: LotFacts,
+    *,
+    inputs: Iterable[LotFacts] = (),
+    trace_problems: Iterable[ProvenanceProblem] = (),
+    data_gaps: Iterable[tuple[str, Sequence[str]]] = (),
+) -> list[Finding]:
+    """Everything that stops `unit_id` from shipping, given the facts of it and its inputs.
+
+    `inputs` are the facts of every lot upstream of it; `trace_problems` the missing
+    links and cycles of its genealogy; `data_gaps` each received lot (the unit or an
+    input) with the required moving-data fields it lacks.
+    """
+    if facts.status == "shipped":
+        return [already_shipped(unit_id, facts.shipped_on)]
+    findings: list[Finding] = []
+    state = lot_problem(facts)
+    if state is not None:
+        findings.append(not_releasable(unit_id, state))
+    if not facts.known:
+        return findings
+    for upstream in sorted(inputs, key=lambda f: f.lot_id):
+        problem = input_problem(upstream)
+        if problem is not None:
+            findings.append(quarantined_input(unit_id, upstream.lot_id, problem))
+    findings.extend(broken_trace(unit_id, problem) for problem in trace_problems)
+    findings.extend(
+        missing_moving_data(unit_id, lot_id, fields) for lot_id, fields in data_gaps if fields
+    )
+    return findings
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    """What the record says a unit's label should carry."""
+
+    gtins: frozenset[str] = frozenset()
+    lots: frozenset[str] = frozenset()
+    serials: frozenset[str] = frozenset()
+
+
+def check_label(code: Gs1Code, record: LabelRecord) -> list[Finding]:
+    """LABEL_MISMATCH for each AI of the scanned label that disagrees with the record.
+
+    An AI the record knows nothing about is not compared.
+    """
+    findings: list[Finding] = []
+    for what, found, expected in (
+        ("GTIN (01)", code.gtin, record.gtins),
+        ("lot (10)", code.lot, record.lots),
+        ("serial (21)", code.serial, record.serials),
+    ):
+        if found is not None and expected and found not in expected:
+            findings.append(label_mismatch(what, expected, found))
+    return findings
+
+
+# -- the whole order -----------------------------------------------------------------------
+
+
+def product_totals(lines: Iterable[ContentLine]) -> tuple[dict[tuple[str, str], Decimal], set[str]]:
+    """Quantities per (product, uom), and the products some line gives no quantity for."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    unknown: set[str] = set()
+    for line in lines:
+        product = _product(line)
+        if line.quantity is None:
+            unknown.add(product)
+            continue
+        key = (product, line.uom)
+        totals[key] = totals.get(key, Decimal(0)) + line.quantity
+    return totals, unknown
+
+
+def check_order(
+    shipment_id: str,
+    *,
+    ordered_units: Sequence[str],
+    released_units: Sequence[str],
+    ordered_lines: Sequence[ContentLine],
+    released_lines: Sequence[ContentLine],
+) -> list[Finding]:
+    """QUANTITY_MISMATCH for missing or extra units and for each product whose quantity differs.
+
+    Units compare by id. Quantities compare per product and unit of measure, where
+    the order gives a quantity for every line of that product; a product the order
+    does not name at all is a mismatch whenever the order names any product.
+    """
+    findings: list[Finding] = []
+    released = set(released_units)
+    ordered = set(ordered_units)
+    missing = [u for u in ordered_units if u not in released]
+    extra = [u for u in released_units if u not in ordered]
+    if missing:
+        findings.append(
+            Finding(
+                FindingCode.QUANTITY_MISMATCH,
+                Severity.REFUSAL,
+                f"Order {shipment_id}: {len(missing)} of {len(ordered)} ordered unit(s) not "
+                f"released: {_listed(missing)}",
+                expected=f"{len(ordered)} units",
+                found=f"{len(ordered) - len(missing)} of them",
+            )
+        )
+    if extra:
+        findings.append(
+            Finding(
+                FindingCode.QUANTITY_MISMATCH,
+                Severity.REFUSAL,
+                f"Order {shipment_id}: {len(extra)} unit(s) more than ordered: {_listed(extra)}",
+                expected=f"{len(ordered)} units",
+                found=f"{len(ordered) + len(extra)} units",
+            )
+        )
+    want, unknown = product_totals(ordered_lines)
+    have, _ = product_totals(released_lines)
+    named = {product for product, _ in want} | unknown
+    for key in sorted(set(want) | set(have)):
+        product, uom = key
+        if product in unknown:
+            continue
+        if key not in want and not named:
+            continue
+        expected, found = want.get(key, Decimal(0)), have.get(key, Decimal(0))
+        if expected != found:
+            findings.append(
+                Finding(
+                    FindingCode.QUANTITY_MISMATCH,
+                    Severity.REFUSAL,
+                    f"Order {shipment_id}: product {printable(product)} ordered "
+                    f"{_fmt(expected)} {printable(uom)}, releasing {_fmt(found)} {printable(uom)}",
+                    expected=f"{_fmt(expected)} {printable(uom)}",
+                    found=f"{_fmt(found)} {printable(uom)}",
+                )
+            )
+    return findings
+
+
+def check_seals(shipment_id: str, expected: Sequence[str], applied: Sequence[str]) -> list[Finding]:
+    """SEAL_MISSING when no seal was applied, or a seal the order names was not."""
+    if not applied:
+        return [
+            Finding(
+                FindingCode.SEAL_MISSING,
+                Severity.REFUSAL,
+                f"Order {shipment_id}: no seal applied to the trailer: seal it and scan the seal",
+                expected="at least one seal",
+                found="none",
+            )
+        ]
+    missing = [s for s in expected if s not in applied]
+    if not missing:
+        return []
+    return [
+        Finding(
+            FindingCode.SEAL_MISSING,
+            Severity.REFUSAL,
+            f"Order {shipment_id}: seal {', '.join(missing)} named on the order was not applied",
+            expected=", ".join(expected),
+            found=", ".join(applied),
+        )
+    ]
+
+
+def check_bill_of_lading(shipment_id: str, bill_of_lading: str | None) -> list[Finding]:
+    """MISSING_MOVING_DATA while the bill of lading number has not been captured."""
+    if bill_of_lading:
+        return []
+    return [
+        Finding(
+            FindingCode.MISSING_MOVING_DATA,
+            Severity.REFUSAL,
+            f"Order {shipment_id}: the bill of lading number was not captured: scan the BOL",
+            expected="bill of lading",
+            found="missing",
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """One unit that stops a release, and why."""
+
+    unit_id: str
+    findings: tuple[Finding, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form, for the RELEASE_REFUSED event."""
+        return {"unit_id": self.unit_id, "findings": [f.as_dict() for f in self.findings]}
+
+
+def _product(line: ContentLine) -> str:
+    if line.gtin:
+        return f"GTIN {line.gtin}"
+    return line.product or "without GTIN or description"
+
+
+def _listed(ids: Sequence[str]) -> str:
+    shown = ", ".join(printable(i, 40) for i in ids[:_SHOWN])
+    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+
+
+def _fmt(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"

@@ -1,0 +1,1 @@
+"""Lots and their genealogy: transformations, identifier allocation, provenance."""

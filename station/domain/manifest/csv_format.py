@@ -1,0 +1,431 @@
+"""Reading manifests from CSV, as spreadsheets export them; the field rules are `manifest_rules`.
+
+CSV form
+--------
+One row per content line (item), comma-separated, header row required (column
+names are matched case-insensitively; unknown names are problems naming the
+nearest valid one; columns may come in any order and only ``shipment_id`` and
+``direction`` are mandatory, an absent column reads as empty cells):
+
+Shipment columns (must be identical on every row of a shipment):
+    ``shipment_id``, ``direction`` (``inbound`` / ``outbound``), ``bill_of_lading``,
+    ``asn``, ``purchase_orders`` (``;``-separated), ``seller``, ``seller_id``,
+    ``buyer``, ``buyer_id``, ``carrier``, ``seals`` (``;``-separated),
+    ``expected_arrival`` (YYYY-MM-DD), ``notes``.
+Unit columns (identical on every row of one SSCC):
+    ``sscc``, ``packaging``.
+Content-line columns:
+    ``gtin``, ``lot``, ``serial``, ``quantity``, ``uom`` (empty means ``EA``),
+    ``product``, ``vendor``, ``facility``, ``city``, ``country``, ``region``
+    (these four form the place of manufacture), ``date_of_manufacture``,
+    ``serials_required`` (``true``/``false``/``yes``/``no``/``1``/``0``, empty
+    means false).
+There is no column for a line's ``provenance`` (the upstream lots a releasing
+station lists in JSON): CSV lines carry none.
+
+Rows with the same ``shipment_id`` form one manifest (CSV manifests are always
+``manifest_version`` 1); rows with the same ``sscc`` inside a shipment form one
+unit with several content lines; a row without ``sscc`` is a unit of its own (a
+loose item, identified by GTIN and lot or serial). A row whose content-line cells
+are all empty gives a unit with no content lines. Problems name ``line N``
+(1-based, the header is line 1 when nothing precedes it) and the column.
+
+The column lists themselves are `station.domain.manifest.model.CSV_COLUMNS` and its
+three groups, so that writers of CSV manifests need not load this parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final, TypeVar
+
+from station.domain.manifest.model import (
+    CSV_COLUMNS,
+    CSV_LINE_COLUMNS,
+    CSV_SHIPMENT_COLUMNS,
+    CSV_UNIT_COLUMNS,
+    DEFAULT_UOM,
+    ContentLine,
+    Direction,
+    Manifest,
+    ParsedManifests,
+    Party,
+    Unit,
+)
+from station.domain.manifest.rules import (
+    VALUE_LIMIT,
+    Check,
+    Problems,
+    Where,
+    check_country,
+    check_date_of_manufacture,
+    check_direction,
+    check_expected_arrival,
+    check_gtin,
+    check_lot,
+    check_manifest_duplicates,
+    check_quantity,
+    check_region,
+    check_serial,
+    check_sscc,
+    check_unit_identity,
+    file_result,
+    nearest,
+    place_of_manufacture,
+    show,
+)
+from station.domain.printable import printable
+
+_REQUIRED_COLUMNS: Final = ("shipment_id", "direction")
+# The shared unit-identity rule names a unit's "contents"; in CSV that is the unit's sscc cell.
+_FIELD_COLUMNS: Final[Mapping[str, str]] = {"contents": "sscc"}
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+
+_T = TypeVar("_T")
+
+
+def parse_manifest_csv(text: str, source: str) -> ParsedManifests:
+    """Parse a CSV manifest file (one row per content line; see the module doc). Never raises."""
+    out = Problems()
+    rows = _read_csv(text, out)
+    if rows is None:
+        return out.refused(source)
+    if not rows:
+        out.add(
+            "line 1",
+            "Empty CSV: expected a header row naming the columns, found no rows.",
+        )
+        return out.refused(source)
+    header_line, header_cells = rows[0]
+    names = _header(header_line, header_cells, out)
+    if names is None:
+        return out.refused(source)
+    data = _rows(names, rows[1:], out)
+    if not data and not out.items:
+        out.add(
+            f"line {header_line + 1}",
+            "No rows: expected at least one row after the header, found none.",
+        )
+
+    shipments: dict[str, list[_Row]] = {}
+    for row in data:
+        shipment_id = row.get("shipment_id")
+        if shipment_id is None:
+            out.add(
+                _cell(row.line, "shipment_id"),
+                "Missing shipment_id: expected a non-empty value, found an empty cell.",
+            )
+            continue
+        shipments.setdefault(shipment_id, []).append(row)
+
+    parsed: list[tuple[Manifest, Where]] = []
+    for shipment_id, shipment_rows in shipments.items():
+        result = _manifest(shipment_id, shipment_rows, out)
+        if result is not None:
+            parsed.append(result)
+    return file_result(source, parsed, out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    line: int
+    cells: Mapping[str, str]
+    """Column -> stripped value; empty cells and absent columns are left out."""
+
+    def get(self, column: str) -> str | None:
+        return self.cells.get(column)
+
+
+def _cell(line: int, column: str) -> str:
+    return f'line {line}, column "{_FIELD_COLUMNS.get(column, column)}"'
+
+
+# --- text to rows --------------------------------------------------------------------------
+
+
+def _read_csv(text: str, out: Problems) -> list[tuple[int, list[str]]] | None:
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    previous = 0
+    try:
+        for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                rows.append((start, cells))
+    except csv.Error as err:
+        out.add(
+            f"line {reader.line_num}",
+            f"Unreadable CSV: expected comma-separated cells, found "
+            f"{printable(str(err), VALUE_LIMIT)}.",
+        )
+        return None
+    return rows
+
+
+def _header(header_line: int, cells: Sequence[str], out: Problems) -> list[str] | None:
+    """Column names by position ("" for an unnamed column), or None when unusable."""
+    names = [cell.strip().lower() for cell in cells]
+    if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
+        out.add(
+            f"line {header_line}",
+            f"Unreadable CSV header {show(cells[0])}: expected comma-separated column names, "
+            "found another separator.",
+        )
+        return None
+    seen: set[str] = set()
+    for position, (raw, name) in enumerate(zip(cells, names, strict=True), start=1):
+        if not name:
+            continue
+        where = f"line {header_line}, column {position}"
+        if name in seen:
+            out.add(where, f"Duplicate column {show(raw)}: expected each column once.")
+        elif name not in CSV_COLUMNS:
+            best = nearest(name, CSV_COLUMNS)
+            out.add(
+                f'line {header_line}, column "{printable(raw.strip(), 40)}"',
+                f"Unknown column {show(raw.strip())}: expected one of the documented columns; "
+                f"did you mean {best!r}?"
+                if best
+                else f"Unknown column {show(raw.strip())}: expected one of the documented "
+                f"columns ({', '.join(CSV_COLUMNS)}).",
+            )
+        seen.add(name)
+    for column in _REQUIRED_COLUMNS:
+        if column not in seen:
+            out.add(
+                f"line {header_line}",
+                f"Missing column {column!r}: expected it in the header, found only "
+                f"{show(','.join(name for name in names if name))}.",
+            )
+    return None if out.items else names
+
+
+def _rows(names: Sequence[str], rows: Iterable[tuple[int, list[str]]], out: Problems) -> list[_Row]:
+    result: list[_Row] = []
+    for line, cells in rows:
+        values: dict[str, str] = {}
+        for position, cell in enumerate(cells):
+            value = cell.strip()
+            if not value:
+                continue
+            if position >= len(names):
+                out.add(
+                    f"line {line}, column {position + 1}",
+                    f"Cell {show(value)} outside the header: expected at most {len(names)} "
+                    f"cells, found {len(cells)}.",
+                )
+                break
+            if not names[position]:
+                out.add(
+                    f"line {line}, column {position + 1}",
+                    f"Cell {show(value)} under an unnamed column: expected a column name "
+                    "in the header.",
+                )
+                continue
+            values[names[position]] = value
+        result.append(_Row(line, values))
+    return result
+
+
+# --- rows to a manifest --------------------------------------------------------------------
+
+
+def _manifest(
+    shipment_id: str, rows: Sequence[_Row], out: Problems
+) -> tuple[Manifest, Where] | None:
+    before = len(out)
+    _agree(rows, CSV_SHIPMENT_COLUMNS, f"shipment {show(shipment_id)}", out)
+    first = rows[0]
+    direction_text = first.get("direction")
+    direction: Direction | None = None
+    if direction_text is None:
+        out.add(
+            _cell(first.line, "direction"),
+            "Missing direction: expected 'inbound' or 'outbound', found an empty cell.",
+        )
+    else:
+        direction = check_direction(direction_text, _cell(first.line, "direction"), out)
+    seller = _party(first, "seller", out)
+    buyer = _party(first, "buyer", out)
+    expected_arrival = _checked(first, "expected_arrival", out, check_expected_arrival)
+
+    # Group rows into units: one per SSCC (in order of first appearance), one per loose row.
+    groups: list[list[_Row]] = []
+    by_sscc: dict[str, list[_Row]] = {}
+    for row in rows:
+        sscc_text = row.get("sscc")
+        if sscc_text is None:
+            groups.append([row])
+        elif sscc_text in by_sscc:
+            by_sscc[sscc_text].append(row)
+        else:
+            by_sscc[sscc_text] = [row]
+            groups.append(by_sscc[sscc_text])
+
+    unit_lines: list[list[int]] = []
+    units: list[Unit] = []
+    for group in groups:
+        unit_before = len(out)
+        head = group[0]
+        if len(group) > 1:
+            _agree(group, CSV_UNIT_COLUMNS, f"SSCC {show(head.get('sscc') or '')}", out)
+        sscc = _checked(head, "sscc", out, check_sscc)
+        packaging = head.get("packaging")
+        if packaging is None:
+            out.add(
+                _cell(head.line, "packaging"),
+                "Missing packaging: expected a packaging form such as 'pallet', "
+                "found an empty cell.",
+            )
+        lines: list[ContentLine] = []
+        line_numbers: list[int] = []
+        for row in group:
+            content = _line(row, out)
+            if content is not None:
+                lines.append(content)
+                line_numbers.append(row.line)
+        if len(out) != unit_before or packaging is None:
+            continue
+        unit = Unit(sscc=sscc, packaging=packaging, contents=tuple(lines))
+        units.append(unit)
+        unit_lines.append([head.line, *line_numbers])
+        check_unit_identity(unit, len(units) - 1, _where(unit_lines, first.line), out)
+
+    where = _where(unit_lines, first.line)
+    if len(out) == before:
+        check_manifest_duplicates(units, where, out)
+    if len(out) != before or direction is None:
+        return None
+    manifest = Manifest(
+        manifest_version=1,
+        shipment_id=shipment_id,
+        direction=direction,
+        bill_of_lading=first.get("bill_of_lading"),
+        asn=first.get("asn"),
+        purchase_orders=_split_list(first.get("purchase_orders")),
+        seller=seller,
+        buyer=buyer,
+        carrier=first.get("carrier"),
+        seals=_split_list(first.get("seals")),
+        units=tuple(units),
+        expected_arrival=expected_arrival,
+        notes=first.get("notes"),
+    )
+    return manifest, where
+
+
+def _where(unit_lines: Sequence[Sequence[int]], first_line: int) -> Where:
+    """`unit_lines[u]` is the unit's first row, then the row of each content line."""
+
+    def line_of(u: int, c: int | None) -> int:
+        if u >= len(unit_lines):
+            return first_line
+        rows = unit_lines[u]
+        if c is None or c + 1 >= len(rows):
+            return rows[0]
+        return rows[c + 1]
+
+    return Where(
+        manifest=lambda field: _cell(first_line, field),
+        unit=lambda u, field: _cell(line_of(u, None), field),
+        line=lambda u, c, field: _cell(line_of(u, c), field),
+    )
+
+
+def _agree(rows: Sequence[_Row], columns: Sequence[str], what: str, out: Problems) -> None:
+    """Values that belong to a shipment or unit must be the same on each of its rows."""
+    first = rows[0]
+    for row in rows[1:]:
+        for column in columns:
+            expected, found = first.get(column), row.get(column)
+            if expected != found:
+                out.add(
+                    _cell(row.line, column),
+                    f"Value {show(found or '')} disagrees with line {first.line} of {what}: "
+                    f"expected {show(expected or '')}, found {show(found or '')}.",
+                )
+
+
+def _line(row: _Row, out: Problems) -> ContentLine | None:
+    """The row's content line; None when all its content-line cells are empty."""
+    if not any(row.get(column) is not None for column in CSV_LINE_COLUMNS):
+        return None
+    before = len(out)
+    country = _checked(row, "country", out, check_country)
+    region = _checked(row, "region", out, check_region)
+    place = place_of_manufacture(
+        row.get("facility"),
+        row.get("city"),
+        country,
+        region,
+        parts_valid=len(out) == before,
+        region_at=_cell(row.line, "region"),
+        out=out,
+    )
+    return ContentLine(
+        gtin=_checked(row, "gtin", out, check_gtin),
+        lot=_checked(row, "lot", out, check_lot),
+        serial=_checked(row, "serial", out, check_serial),
+        quantity=_checked(row, "quantity", out, _quantity),
+        uom=row.get("uom") or DEFAULT_UOM,
+        product=row.get("product"),
+        vendor=row.get("vendor"),
+        place_of_manufacture=place,
+        date_of_manufacture=_checked(row, "date_of_manufacture", out, check_date_of_manufacture),
+        serials_required=bool(_checked(row, "serials_required", out, _flag)),
+    )
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def _checked(row: _Row, column: str, out: Problems, check: Check[_T]) -> _T | None:
+    text = row.get(column)
+    return None if text is None else check(text, _cell(row.line, column), out)
+
+
+def _split_list(text: str | None) -> tuple[str, ...]:
+    if text is None:
+        return ()
+    return tuple(item.strip() for item in text.split(";") if item.strip())
+
+
+def _party(row: _Row, column: str, out: Problems) -> Party | None:
+    name, party_id = row.get(column), row.get(f"{column}_id")
+    if name is None:
+        if party_id is not None:
+            out.add(
+                _cell(row.line, column),
+                f"Missing {column}: expected a name with {column}_id {show(party_id)}, "
+                "found nothing.",
+            )
+        return None
+    return Party(name=name, id=party_id)
+
+
+def _quantity(text: str, where: str, out: Problems) -> Decimal | None:
+    if not _NUMBER.fullmatch(text):
+        out.add(
+            where,
+            f"Invalid quantity {show(text)}: expected a positive number such as 31 or 12.5.",
+        )
+        return None
+    return check_quantity(Decimal(text), text, where, out)
+
+
+def _flag(text: str, where: str, out: Problems) -> bool:
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() not in _FALSE:
+        out.add(
+            where,
+            f"Invalid serials_required {show(text)}: expected true, false, yes, no, 1 or 0.",
+        )
+    return False

@@ -1,0 +1,1 @@
+"""What the CLI and the TUI both call: trace, provenance report, print queue, device set, probes."""

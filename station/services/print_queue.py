@@ -1,0 +1,285 @@
+"""The durable print queue: labels for new lots, never lost and never silently doubled.
+
+A job is queued in the same transaction as the lot it labels. Sending is recorded
+(``print.sending``) before the bytes go out, and the outcome after: a failure that
+printed nothing is retried with backoff; a failure that may have printed, or a
+station that died while sending, leaves the job ``uncertain``, and only a reprint
+an operator confirms (with a recorded reason) sends it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from labels.content import lot_label, pallet_label
+from labels.document import RenderedLabel
+from labels.model import Label
+from labels.templates import LabelTemplate
+from station.config import StationConfig
+from station.domain.events import Event, EventKind
+from station.domain.lots.transformations import LotStatus
+from station.errors import DeviceError, StationError
+from station.ports import Clock, LabelPrinter
+from station.store.eventlog import EventLog
+from station.store.projections.prints import PrintJob, PrintState, print_job, print_jobs
+from station.store.views.lots import LotRecord, SqliteLotView
+
+MAX_BACKOFF_S = 300.0
+PrinterOpener = Callable[[str], LabelPrinter]
+
+
+class LabelError(StationError):
+    """A label cannot be made for a lot (e.g. no GTIN for a Digital Link)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOutcome:
+    """What one pass over the queue did to one job."""
+
+    job_id: str
+    state: str
+    message: str
+
+
+def build_label(config: StationConfig, lots: SqliteLotView, lot: LotRecord) -> Label:
+    """The label of a lot or pallet, from its record and genealogy."""
+    settings = config.labels
+    produced = dt.datetime.fromisoformat(lot.made_at).date()
+    parents = lots.parents(lot.lot_id)
+    if lot.sscc:
+        template = settings.templates[settings.pallet_template]
+        assert isinstance(template, LabelTemplate)
+        return pallet_label(
+            resolver=settings.resolver_host,
+            sscc=lot.sscc,
+            produced_on=produced,
+            contents=lot.product or "",
+            quantity=f"{lot.quantity} {lot.uom}",
+            lots=f"{len(parents)} parent lot(s)" if parents else "",
+            place=config.site,
+            template=template,
+        )
+    if not lot.gtin:
+        raise LabelError(
+            f"lot {lot.lot_id} has no GTIN, so it has no GS1 Digital Link: "
+            "label it as part of a pallet (palletise) instead"
+        )
+    template = settings.templates[settings.lot_template]
+    assert isinstance(template, LabelTemplate)
+    return lot_label(
+        resolver=settings.resolver_host,
+        gtin=lot.gtin,
+        lot=lot.lot_id,
+        product=lot.product or "",
+        quantity=lot.quantity,
+        uom=lot.uom,
+        produced_on=produced,
+        place=config.site,
+        parent_lots=len(parents),
+        template=template,
+    )
+
+
+class PrintQueue:
+    """Queues, sends and reprints label jobs for one station."""
+
+    def __init__(
+        self,
+        config: StationConfig,
+        log: EventLog,
+        lots: SqliteLotView,
+        clock: Clock,
+        opener: PrinterOpener | None = None,
+    ) -> None:
+        self.config = config
+        self.log = log
+        self.lots = lots
+        self.clock = clock
+        self._opener = opener
+        self._printers: dict[str, LabelPrinter] = {}
+
+    @property
+    def default_printer(self) -> str | None:
+        """The first configured printer."""
+        return self.config.printers[0] if self.config.printers else None
+
+    def queue_events(
+        self, lot_ids: list[str], operator_id: str | None, *, pallet: bool
+    ) -> list[Event]:
+        """PRINT_QUEUED events for new lots, appended with the event that made them."""
+        target = self.default_printer
+        if target is None or not self.config.labels.print_new_lots:
+            return []
+        return [self._queued(lot_id, operator_id, target, pallet=pallet) for lot_id in lot_ids]
+
+    def queue(self, lot_id: str, operator_id: str | None, printer: str | None = None) -> str:
+        """Queue a first label for an existing lot; return the job id."""
+        lot = self.lots.lot(lot_id)
+        if lot is None:
+            raise LabelError(f"no lot is known by {lot_id!r}")
+        if lot.status in (LotStatus.QUARANTINED, LotStatus.REJECTED):
+            # A fresh label on held material would let it pass for available material.
+            raise LabelError(
+                f"lot {lot_id} is {lot.status}: no label until a supervisor releases it"
+            )
+        target = printer or self.default_printer
+        if target is None:
+            raise LabelError("no printer is configured ([devices] printers)")
+        event = self._queued(lot_id, operator_id, target, pallet=bool(lot.sscc))
+        self.log.append([event])
+        return str(event.payload["job_id"])
+
+    def reprint(self, job_id: str, operator_id: str, reason: str) -> str:
+        """Confirm a reprint of a job (uncertain, sent or failed); return the new job id."""
+        job = print_job(self.log.connection, job_id)
+        if job is None:
+            raise LabelError(f"no print job {job_id!r}")
+        if job.state == PrintState.SENDING:
+            raise LabelError(f"job {job_id} is being sent right now; wait for its outcome")
+        if len(reason.strip()) < 5:
+            raise LabelError("a reprint needs a reason (e.g. 'label torn', 'printer jammed')")
+        event = Event.new(
+            EventKind.PRINT_REPRINT,
+            station_id=self.config.station_id,
+            operator_id=operator_id,
+            recorded_at=self.clock.now(),
+            payload={
+                "job_id": str(uuid.uuid4()),
+                "lot_id": job.lot_id,
+                "template": job.template,
+                "printer": job.printer,
+                "reprint_of": job.job_id,
+                "reason": reason.strip(),
+            },
+        )
+        self.log.append([event])
+        return str(event.payload["job_id"])
+
+    def recover(self) -> list[str]:
+        """At start: jobs caught mid-send by a crash become uncertain (never resent blindly)."""
+        stuck = print_jobs(self.log.connection, states=(PrintState.SENDING,))
+        self.log.append(
+            [
+                self._event(
+                    EventKind.PRINT_FAILED,
+                    {
+                        "job_id": job.job_id,
+                        "error": "the station stopped while sending; check the printer and "
+                        "confirm a reprint if the label is missing",
+                        "uncertain": True,
+                    },
+                )
+                for job in stuck
+            ]
+        )
+        return [job.job_id for job in stuck]
+
+    def jobs(self) -> list[PrintJob]:
+        """Every job, oldest first."""
+        return print_jobs(self.log.connection)
+
+    def due(self) -> list[PrintJob]:
+        """Queued jobs whose retry time has come, oldest first."""
+        now = self.clock.now()
+        return [
+            job
+            for job in print_jobs(self.log.connection, states=(PrintState.QUEUED,))
+            if not job.next_attempt_at or dt.datetime.fromisoformat(job.next_attempt_at) <= now
+        ]
+
+    def process(self) -> list[PrintOutcome]:
+        """Send every job that is due; one attempt each (blocking; for the CLI and tests)."""
+        outcomes = []
+        for job in self.due():
+            begun = self.begin(job)
+            if isinstance(begun, PrintOutcome):
+                outcomes.append(begun)
+                continue
+            outcomes.append(self.finish(job, self.send(job, begun)))
+        return outcomes
+
+    def begin(self, job: PrintJob) -> RenderedLabel | PrintOutcome:
+        """Render the label and record that it is being sent (before any byte goes out)."""
+        lot = self.lots.lot(job.lot_id)
+        try:
+            if lot is None:
+                raise LabelError(f"lot {job.lot_id} is not known")
+            document = RenderedLabel(
+                build_label(self.config, self.lots, lot), job_id=job.job_id, name=job.lot_id
+            )
+        except StationError as exc:
+            payload = {"job_id": job.job_id, "error": str(exc), "uncertain": True}
+            self.log.append([self._event(EventKind.PRINT_FAILED, payload)])
+            return PrintOutcome(job.job_id, PrintState.UNCERTAIN, str(exc))
+        self.log.append([self._event(EventKind.PRINT_SENDING, {"job_id": job.job_id})])
+        return document
+
+    def send(self, job: PrintJob, document: RenderedLabel) -> DeviceError | None:
+        """Hand the label to the printer; touches no database (safe in a worker thread)."""
+        try:
+            self._printer(job.printer).send(document)
+        except DeviceError as exc:
+            return exc
+        return None
+
+    def finish(self, job: PrintJob, error: DeviceError | None) -> PrintOutcome:
+        """Record how a send ended: sent, retry later, or uncertain."""
+        if error is None:
+            self.log.append([self._event(EventKind.PRINT_SENT, {"job_id": job.job_id})])
+            return PrintOutcome(job.job_id, PrintState.SENT, f"label for {job.lot_id} printed")
+        return self._failed(job, error)
+
+    def _failed(self, job: PrintJob, exc: DeviceError) -> PrintOutcome:
+        from drivers.printers.errors import UnconfirmedPrintError  # noqa: PLC0415
+
+        uncertain = isinstance(exc, UnconfirmedPrintError)
+        payload: dict[str, object] = {
+            "job_id": job.job_id,
+            "error": str(exc),
+            "uncertain": uncertain,
+        }
+        if not uncertain:
+            delay = min(MAX_BACKOFF_S, 2.0 ** (job.attempts + 1))
+            payload["retry_at"] = (self.clock.now() + dt.timedelta(seconds=delay)).isoformat()
+        self.log.append([self._event(EventKind.PRINT_FAILED, payload)])
+        state = PrintState.UNCERTAIN if uncertain else PrintState.QUEUED
+        return PrintOutcome(job.job_id, state, str(exc))
+
+    def _printer(self, url: str) -> LabelPrinter:
+        printer = self._printers.get(url)
+        if printer is None:
+            if self._opener is None:
+                from drivers.registry import open_printer  # noqa: PLC0415
+
+                self._opener = open_printer
+            printer = self._opener(url)
+            self._printers[url] = printer
+        return printer
+
+    def _queued(self, lot_id: str, operator_id: str | None, printer: str, *, pallet: bool) -> Event:
+        labels = self.config.labels
+        template = labels.pallet_template if pallet else labels.lot_template
+        return Event.new(
+            EventKind.PRINT_QUEUED,
+            station_id=self.config.station_id,
+            operator_id=operator_id,
+            recorded_at=self.clock.now(),
+            payload={
+                "job_id": str(uuid.uuid4()),
+                "lot_id": lot_id,
+                "template": template,
+                "printer": printer,
+            },
+        )
+
+    def _event(self, kind: EventKind, payload: dict[str, object]) -> Event:
+        return Event.new(
+            kind,
+            station_id=self.config.station_id,
+            operator_id=None,
+            recorded_at=self.clock.now(),
+            payload=payload,
+        )

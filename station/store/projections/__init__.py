@@ -1,0 +1,1 @@
+"""Projections: tables derived from the event log inside each append transaction."""

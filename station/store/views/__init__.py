@@ -1,0 +1,1 @@
+"""Read-only views over the projections, shaped for the workflows and services."""

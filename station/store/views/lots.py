@@ -1,0 +1,159 @@
+"""Read-only queries over lots and their genealogy, for transformations and traces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from station.domain.lots.provenance import Genealogy, Origin
+from station.domain.lots.transformations import LotState
+from station.domain.manifest.model import Place
+
+
+@dataclass(frozen=True, slots=True)
+class LotRecord:
+    """A lot (received unit, one of its content lines, or a lot made here)."""
+
+    lot_id: str
+    kind: str
+    """``received``, ``received-line`` or ``produced``."""
+    gtin: str | None
+    product: str | None
+    quantity: Decimal
+    consumed: Decimal
+    uom: str
+    status: str
+    sscc: str | None
+    shipment_id: str | None
+    origin: dict[str, Any] | None
+    made_at: str
+    made_by: str | None
+    site: str | None
+    station_id: str
+    event_id: str
+
+    def state(self) -> LotState:
+        """What a transformation plan needs to know of this lot."""
+        return LotState(
+            self.lot_id,
+            self.gtin,
+            self.product,
+            self.quantity,
+            self.uom,
+            self.consumed,
+            self.status,
+        )
+
+
+_COLUMNS = (
+    "lot_id, kind, gtin, product, quantity, consumed, uom, status, sscc, shipment_id, origin,"
+    " made_at, made_by, site, station_id, event_id"
+)
+
+
+class SqliteLotView:
+    """Lots, links and counters as the workflows and screens read them."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def lot(self, lot_id: str) -> LotRecord | None:
+        """One lot by id."""
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM lots WHERE lot_id = ?", (lot_id,)
+        ).fetchone()
+        return _record(row) if row else None
+
+    def lots(self, *, status: str | None = None, limit: int = 500) -> list[LotRecord]:
+        """Lots, newest first, optionally of one status."""
+        sql = f"SELECT {_COLUMNS} FROM lots WHERE kind != 'received-line'"
+        params: list[object] = []
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        sql += " ORDER BY made_at DESC, lot_id LIMIT ?"
+        params.append(limit)
+        return [_record(row) for row in self._conn.execute(sql, params)]
+
+    def parents(self, lot_id: str) -> list[str]:
+        """Direct parents of a lot."""
+        rows = self._conn.execute(
+            "SELECT parent FROM lot_links WHERE child = ? ORDER BY parent", (lot_id,)
+        )
+        return [r[0] for r in rows]
+
+    def children(self, lot_id: str) -> list[str]:
+        """Direct children of a lot."""
+        rows = self._conn.execute(
+            "SELECT child FROM lot_links WHERE parent = ? ORDER BY child", (lot_id,)
+        )
+        return [r[0] for r in rows]
+
+    def links(self, lot_id: str) -> list[tuple[str, Decimal | None]]:
+        """Parents with the quantity taken from each."""
+        rows = self._conn.execute(
+            "SELECT parent, quantity FROM lot_links WHERE child = ? ORDER BY parent", (lot_id,)
+        )
+        return [(r[0], Decimal(r[1]) if r[1] is not None else None) for r in rows]
+
+    def origin(self, lot_id: str) -> Origin | None:
+        """The moving data of a received lot (a genealogy leaf), else None."""
+        row = self._conn.execute(
+            "SELECT origin FROM lots WHERE lot_id = ? AND origin IS NOT NULL", (lot_id,)
+        ).fetchone()
+        return origin_from_json(lot_id, json.loads(row[0])) if row else None
+
+    def genealogy(self) -> Genealogy:
+        """Genealogy over this store (lookups are made as the walk needs them)."""
+        return Genealogy(self.parents, self.origin)
+
+    def counter(self, name: str) -> int | None:
+        """The next value of an identifier counter, if it was ever used."""
+        row = self._conn.execute("SELECT next FROM counters WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else None
+
+
+def origin_from_json(lot_id: str, data: dict[str, Any]) -> Origin:
+    """An `Origin` from the JSON the lot projection stores."""
+    place = data.get("place_of_manufacture")
+    made = data.get("date_of_manufacture")
+    return Origin(
+        lot_id=lot_id,
+        vendor=data.get("vendor"),
+        place_of_manufacture=Place(
+            facility=place.get("facility"),
+            city=place.get("city"),
+            country=place.get("country"),
+            region=place.get("region"),
+        )
+        if place
+        else None,
+        date_of_manufacture=dt.date.fromisoformat(made) if made else None,
+        shipment_id=data.get("shipment_id"),
+        bill_of_lading=data.get("bill_of_lading"),
+    )
+
+
+def _record(row: tuple[Any, ...]) -> LotRecord:
+    return LotRecord(
+        lot_id=row[0],
+        kind=row[1],
+        gtin=row[2],
+        product=row[3],
+        quantity=Decimal(row[4]),
+        consumed=Decimal(row[5]),
+        uom=row[6],
+        status=row[7],
+        sscc=row[8],
+        shipment_id=row[9],
+        origin=json.loads(row[10]) if row[10] else None,
+        made_at=row[11],
+        made_by=row[12],
+        site=row[13],
+        station_id=row[14],
+        event_id=row[15],
+    )

@@ -1,0 +1,227 @@
+"""Read-only queries over the projections, in the shapes workflows and screens use."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from station.domain.findings import Finding
+from station.domain.manifest.json_format import parse_manifest_json
+from station.domain.manifest.model import Manifest
+from station.domain.scanning.codes import DocumentKind
+from station.errors import StoreError
+from station.ports import (
+    ActionRecord,
+    HoldAction,
+    HoldRecord,
+    ReceiptRecord,
+    SealRecord,
+    SealStatus,
+    ShipmentRecord,
+    ShipmentStatus,
+    UnitRecord,
+    UnitStatus,
+)
+
+_UNIT_COLUMNS = "unit_id, shipment_id, expected, status, receipt_id, received_at"
+
+
+class SqliteReceivingView:
+    """Implements `station.ports.ReceivingView` over the projection tables."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._manifests: dict[str, Manifest] = {}
+
+    def shipment(self, shipment_id: str) -> ShipmentRecord | None:
+        row = self._conn.execute(
+            "SELECT shipment_id, status, receipt_id FROM shipments WHERE shipment_id = ?",
+            (shipment_id,),
+        ).fetchone()
+        return self._shipment(row) if row else None
+
+    def shipments(self) -> list[ShipmentRecord]:
+        """Every shipment, newest import first."""
+        rows = self._conn.execute(
+            "SELECT shipment_id, status, receipt_id FROM shipments ORDER BY imported_seq DESC"
+        ).fetchall()
+        return [self._shipment(row) for row in rows]
+
+    def find_shipments(self, kind: DocumentKind, number: str) -> list[ShipmentRecord]:
+        if kind is DocumentKind.PURCHASE_ORDER:
+            sql = (
+                "SELECT s.shipment_id, s.status, s.receipt_id FROM shipments s"
+                " JOIN shipment_orders o ON o.shipment_id = s.shipment_id"
+                " WHERE o.purchase_order = ? ORDER BY s.shipment_id"
+            )
+        else:
+            column = {
+                DocumentKind.SHIPMENT: "shipment_id",
+                DocumentKind.BILL_OF_LADING: "bill_of_lading",
+                DocumentKind.ADVANCE_SHIP_NOTICE: "asn",
+            }[kind]
+            sql = (
+                "SELECT shipment_id, status, receipt_id FROM shipments"
+                f" WHERE {column} = ? ORDER BY shipment_id"
+            )
+        rows = self._conn.execute(sql, (number,)).fetchall()
+        return [self._shipment(row) for row in rows]
+
+    def unit(self, unit_id: str) -> UnitRecord | None:
+        row = self._conn.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id = ?", (unit_id,)
+        ).fetchone()
+        return _unit(row) if row else None
+
+    def units(self, shipment_id: str) -> list[UnitRecord]:
+        rows = self._conn.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE shipment_id = ? ORDER BY unit_id",
+            (shipment_id,),
+        ).fetchall()
+        return [_unit(row) for row in rows]
+
+    def unit_counts(self, shipment_id: str) -> tuple[int, int]:
+        """(expected units, expected units no longer waiting) of a shipment, counted in SQL."""
+        expected, done = self._conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status != ?) FROM units"
+            " WHERE shipment_id = ? AND expected = 1",
+            (UnitStatus.EXPECTED.value, shipment_id),
+        ).fetchone()
+        return int(expected), int(done)
+
+    def seals(self, shipment_id: str) -> list[SealRecord]:
+        rows = self._conn.execute(
+            "SELECT shipment_id, seal, expected, status FROM seals WHERE shipment_id = ?"
+            " ORDER BY expected DESC, seal",
+            (shipment_id,),
+        ).fetchall()
+        return [SealRecord(r[0], r[1], bool(r[2]), SealStatus(r[3])) for r in rows]
+
+    def open_receipt(self, station_id: str) -> ReceiptRecord | None:
+        row = self._conn.execute(
+            "SELECT receipt_id FROM receipts WHERE station_id = ? AND status = 'open'"
+            " ORDER BY opened_at DESC LIMIT 1",
+            (station_id,),
+        ).fetchone()
+        return self.receipt(row[0]) if row else None
+
+    def receipt_count(self, station_id: str) -> int:
+        (count,) = self._conn.execute(
+            "SELECT count(*) FROM receipts WHERE station_id = ?", (station_id,)
+        ).fetchone()
+        return int(count)
+
+    def receipt(self, receipt_id: str) -> ReceiptRecord | None:
+        """One receipt with its shipments."""
+        row = self._conn.execute(
+            "SELECT receipt_id, station_id, status, opened_by, opened_at FROM receipts"
+            " WHERE receipt_id = ?",
+            (receipt_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        shipment_ids = tuple(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT shipment_id FROM shipments WHERE receipt_id = ? ORDER BY shipment_id",
+                (receipt_id,),
+            )
+        )
+        return ReceiptRecord(row[0], row[1], row[2] == "open", shipment_ids, row[3], row[4])
+
+    def last_action(self, receipt_id: str, kinds: Sequence[str]) -> ActionRecord | None:
+        marks = ",".join("?" * len(kinds))
+        row = self._conn.execute(
+            "SELECT event_id, kind, subject, receipt_id FROM receipt_actions"
+            f" WHERE receipt_id = ? AND undone = 0 AND kind IN ({marks})"
+            " ORDER BY seq DESC LIMIT 1",
+            (receipt_id, *kinds),
+        ).fetchone()
+        return ActionRecord(*row) if row else None
+
+    def holds(self) -> list[HoldRecord]:
+        """Everything on hold, oldest first."""
+        rows = self._conn.execute(
+            "SELECT entity_kind, entity_id, shipment_id, findings, since, placed_by FROM holds"
+            " ORDER BY seq"
+        ).fetchall()
+        return [_hold(row) for row in rows]
+
+    def hold(self, entity_kind: str, entity_id: str) -> HoldRecord | None:
+        """One hold, if `entity_id` is on hold."""
+        row = self._conn.execute(
+            "SELECT entity_kind, entity_id, shipment_id, findings, since, placed_by FROM holds"
+            " WHERE entity_kind = ? AND entity_id = ?",
+            (entity_kind, entity_id),
+        ).fetchone()
+        return _hold(row) if row else None
+
+    def hold_actions(self, entity_kind: str, entity_id: str) -> list[HoldAction]:
+        """Notes and decisions on an entity's holds, oldest first."""
+        rows = self._conn.execute(
+            "SELECT action, operator_id, at, text, evidence FROM hold_actions"
+            " WHERE entity_kind = ? AND entity_id = ? ORDER BY seq",
+            (entity_kind, entity_id),
+        ).fetchall()
+        return [HoldAction(*row) for row in rows]
+
+    def is_held(self, entity_kind: str, entity_id: str) -> bool:
+        """Whether a unit or shipment is on hold."""
+        row = self._conn.execute(
+            "SELECT 1 FROM holds WHERE entity_kind = ? AND entity_id = ?", (entity_kind, entity_id)
+        ).fetchone()
+        return row is not None
+
+    def unit_findings(self, unit_id: str) -> list[Finding]:
+        """Findings recorded when the unit was received (or marked damaged)."""
+        row = self._conn.execute(
+            "SELECT findings FROM units WHERE unit_id = ?", (unit_id,)
+        ).fetchone()
+        return [Finding.from_dict(f) for f in json.loads(row[0])] if row else []
+
+    def _shipment(self, row: tuple[Any, ...]) -> ShipmentRecord:
+        shipment_id, status, receipt_id = row
+        # Manifests never change once imported: read and parse each one once. Rows are
+        # selected without the manifest column so a scan does not copy megabytes of JSON.
+        manifest = self._manifests.get(shipment_id)
+        if manifest is None:
+            (manifest_json,) = self._conn.execute(
+                "SELECT manifest FROM shipments WHERE shipment_id = ?", (shipment_id,)
+            ).fetchone()
+            parsed = parse_manifest_json(manifest_json, f"stored shipment {shipment_id}")
+            if not parsed.manifests:
+                problems = "; ".join(f"{p.where}: {p.message}" for p in parsed.problems)
+                raise StoreError(f"stored manifest of {shipment_id} is unreadable: {problems}")
+            manifest = parsed.manifests[0]
+            self._manifests[shipment_id] = manifest
+        return ShipmentRecord(
+            shipment_id=shipment_id,
+            status=ShipmentStatus(status),
+            receipt_id=receipt_id,
+            manifest=manifest,
+            held=self.is_held("shipment", shipment_id),
+        )
+
+
+def _hold(row: tuple[Any, ...]) -> HoldRecord:
+    return HoldRecord(
+        row[0],
+        row[1],
+        row[2],
+        tuple(Finding.from_dict(f) for f in json.loads(row[3])),
+        row[4],
+        row[5],
+    )
+
+
+def _unit(row: tuple[Any, ...]) -> UnitRecord:
+    return UnitRecord(
+        unit_id=row[0],
+        shipment_id=row[1],
+        expected=bool(row[2]),
+        status=UnitStatus(row[3]),
+        receipt_id=row[4],
+        received_at=row[5],
+    )
