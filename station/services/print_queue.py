@@ -24,7 +24,8 @@ from station.domain.lots.transformations import LotStatus
 from station.errors import DeviceError, StationError
 from station.ports import Clock, LabelPrinter
 from station.store.eventlog import EventLog
-from station.store.projections.prints import PrintJob, PrintState, print_job, print_jobs
+from station.store.projections.prints import PrintJob as PrintJob  # noqa: PLC0414 (front ends)
+from station.store.projections.prints import PrintState, print_job, print_jobs
 from station.store.views.lots import LotRecord, SqliteLotView
 
 MAX_BACKOFF_S = 300.0

@@ -13,14 +13,33 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from typing import Any
+from typing import Any, Protocol
 
-from station.bootstrap import Station
+from station.config import StationConfig
 from station.domain.operators import Operator
+from station.ports import Clock
 from station.services.trace import TraceNode, trace
+from station.store.eventlog import EventLog
+from station.store.views.lots import SqliteLotView
+from station.store.views.receiving import SqliteReceivingView
 
 
-def build_report(station: Station, lot_id: str) -> dict[str, Any] | None:
+class ReportSources(Protocol):
+    """What a report reads: the log, the lot and receiving views, the roster and the clock."""
+
+    @property
+    def config(self) -> StationConfig: ...
+    @property
+    def log(self) -> EventLog: ...
+    @property
+    def lots(self) -> SqliteLotView: ...
+    @property
+    def view(self) -> SqliteReceivingView: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+def build_report(station: ReportSources, lot_id: str) -> dict[str, Any] | None:
     """The report's content, or None when nothing is known by `lot_id`."""
     root = trace(station.lots, station.view, lot_id)
     if root is None:

@@ -30,8 +30,7 @@ from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
 from station.services.device_set import WEDGE
-from station.services.print_queue import PrintOutcome
-from station.store.projections.prints import PrintJob
+from station.services.print_queue import PrintJob, PrintOutcome
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.devices import DevicesScreen
 from station.tui.screens.gate import GateScreen
