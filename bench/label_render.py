@@ -26,7 +26,7 @@ from labels.layout import layout_document  # noqa: E402
 from labels.render_svg import render_svg  # noqa: E402
 from station.bootstrap import open_station  # noqa: E402
 from station.config import load_config  # noqa: E402
-from station.domain.lots.transformations import TransformKind  # noqa: E402
+from station.domain.lots.transform_plan import TransformKind  # noqa: E402
 from station.domain.scanning.scan import Scan  # noqa: E402
 from station.services.print_queue import build_label  # noqa: E402
 from station.workflows.lots import TransformRequest  # noqa: E402

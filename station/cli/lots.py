@@ -18,7 +18,7 @@ from typing import Any
 
 from station.bootstrap import Station
 from station.cli.common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, open_from_args
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.printable import printable
 from station.errors import StationError
 

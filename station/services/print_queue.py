@@ -20,7 +20,7 @@ from labels.model import Label
 from labels.templates import LabelTemplate
 from station.config import StationConfig
 from station.domain.events import Event, EventKind
-from station.domain.lots.transformations import LotStatus
+from station.domain.lots.lot_state import LotStatus
 from station.errors import DeviceError, StationError
 from station.ports import Clock, LabelPrinter
 from station.store.eventlog import EventLog

@@ -17,14 +17,10 @@ from typing import Any, Protocol
 
 from station.config import IdentifierSettings
 from station.domain.events import Event, EventKind
+from station.domain.lots.lot_state import LotState
 from station.domain.lots.provenance import Genealogy, Origin
-from station.domain.lots.transformations import (
-    LotState,
-    TransformKind,
-    TransformPlan,
-    TransformProblem,
-    plan_transformation,
-)
+from station.domain.lots.transform_plan import TransformKind, TransformPlan, TransformProblem
+from station.domain.lots.transform_rules import plan_transformation
 from station.domain.operators import Operator
 from station.domain.printable import printable
 from station.ports import Clock

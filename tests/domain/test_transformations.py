@@ -11,17 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station.domain.lots.transformations import (
-    LotState,
-    LotStatus,
+from station.domain.lots.lot_state import LotState, LotStatus
+from station.domain.lots.transform_plan import (
     Output,
     TakenInput,
     TransformKind,
     TransformPlan,
     TransformProblem,
-    UomRules,
-    plan_transformation,
 )
+from station.domain.lots.transform_rules import UomRules, plan_transformation
 
 GTIN = "09506000134352"
 OTHER_GTIN = "09506000134369"
@@ -578,11 +576,20 @@ def test_any_input_gives_a_balanced_plan_or_problems_never_an_exception(
         assert all(problem.message.isprintable() for problem in result)
 
 
-def test_module_doctests() -> None:
+@pytest.mark.parametrize(
+    "module",
+    [
+        "station.domain.lots.lot_state",
+        "station.domain.lots.parent_rules",
+        "station.domain.lots.transform_plan",
+        "station.domain.lots.transform_rules",
+        "station.domain.quantities",
+    ],
+)
+def test_module_doctests(module: str) -> None:
     import doctest
+    import importlib
 
-    from station.domain.lots import transformations
-
-    result = doctest.testmod(transformations)
+    result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
     assert result.attempted > 0

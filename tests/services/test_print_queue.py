@@ -18,7 +18,7 @@ from PIL import Image
 
 from station.bootstrap import Station, open_station
 from station.config import StationConfig
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.scanning.classify import classify
 from station.domain.scanning.codes import Gs1Code
 from station.domain.scanning.scan import Scan

@@ -65,7 +65,7 @@ async def test_label_preview_then_print(station: Station) -> None:
     assert operator is not None
     from decimal import Decimal
 
-    from station.domain.lots.transformations import TransformKind
+    from station.domain.lots.transform_plan import TransformKind
     from station.workflows.lots import TransformRequest
 
     result = station.lot_desk.transform(
@@ -103,7 +103,7 @@ async def test_trace_forward_toggle(station: Station) -> None:
         station.recorder.handle(Scan(text))
     from decimal import Decimal
 
-    from station.domain.lots.transformations import TransformKind
+    from station.domain.lots.transform_plan import TransformKind
     from station.workflows.lots import TransformRequest
 
     operator = station.config.operator_by_badge("B-1001")

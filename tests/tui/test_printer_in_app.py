@@ -8,7 +8,7 @@ import time
 from decimal import Decimal
 
 from station.bootstrap import Station
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.scanning.scan import Scan
 from station.store.projections.prints import PrintState
 from station.workflows.lots import TransformRequest

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from station.bootstrap import Station
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.operators import Operator
 from station.domain.scanning.scan import Scan
 from station.workflows.lots import TransformRequest

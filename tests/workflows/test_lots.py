@@ -11,7 +11,7 @@ from biip.sscc import Sscc
 
 from station.bootstrap import Station, open_station
 from station.config import StationConfig
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.operators import Operator
 from station.domain.scanning.scan import Scan
 from station.workflows.lots import TransformRequest

@@ -12,7 +12,7 @@ from station.bootstrap import Station, open_station
 from station.config import StationConfig
 from station.domain.events import Event, EventKind
 from station.domain.lots.provenance import downstream
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.manifest.json_format import parse_manifest_json
 from station.domain.scanning.scan import Scan
 from station.errors import StoreError

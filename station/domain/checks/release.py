@@ -32,6 +32,7 @@ from station.domain.findings import Finding, FindingCode, Severity
 from station.domain.lots.provenance import ProvenanceProblem
 from station.domain.manifest.model import ContentLine
 from station.domain.printable import printable
+from station.domain.quantities import format_quantity
 from station.domain.scanning.codes import Gs1Code
 
 _SHOWN = 5
@@ -96,7 +97,7 @@ class LotFacts:
     kind: str | None = None
     """``received``, ``received-line`` or ``produced``; None when no such lot exists."""
     status: str | None = None
-    """The lot's status (`station.domain.lots.transformations.LotStatus` values)."""
+    """The lot's status (`station.domain.lots.lot_state.LotStatus` values)."""
     receiving_status: str | None = None
     """For a received unit, its receiving status (``accepted``, ``quarantined``, ...)."""
     holds: tuple[str, ...] = ()
@@ -404,14 +405,16 @@ def check_order(
             continue
         expected, found = want.get(key, Decimal(0)), have.get(key, Decimal(0))
         if expected != found:
+            on_order = f"{format_quantity(expected)} {printable(uom)}"
+            releasing = f"{format_quantity(found)} {printable(uom)}"
             findings.append(
                 Finding(
                     FindingCode.QUANTITY_MISMATCH,
                     Severity.REFUSAL,
-                    f"Order {shipment_id}: product {printable(product)} ordered "
-                    f"{_fmt(expected)} {printable(uom)}, releasing {_fmt(found)} {printable(uom)}",
-                    expected=f"{_fmt(expected)} {printable(uom)}",
-                    found=f"{_fmt(found)} {printable(uom)}",
+                    f"Order {shipment_id}: product {printable(product)} ordered {on_order}, "
+                    f"releasing {releasing}",
+                    expected=on_order,
+                    found=releasing,
                 )
             )
     return findings
@@ -479,10 +482,3 @@ def _product(line: ContentLine) -> str:
 def _listed(ids: Sequence[str]) -> str:
     shown = ", ".join(printable(i, 40) for i in ids[:_SHOWN])
     return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
-
-
-def _fmt(number: Decimal) -> str:
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"

@@ -1,7 +1,7 @@
 """Provenance: where a lot came from, traced back through its genealogy to what was received.
 
 Every repack, split, merge or pallet makes new identifiers linked to their parents
-(`station.domain.lots.transformations`), so the site's lots form a directed acyclic graph:
+(`station.domain.lots.transform_rules`), so the site's lots form a directed acyclic graph:
 each lot points to the lots it was made from, and the leaves are the lots received
 from suppliers, with their moving data (vendor, place and date of manufacture).
 Answering "where did this pallet come from" (protocol 5.5.3: trace a pallet back to

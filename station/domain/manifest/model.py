@@ -30,13 +30,6 @@ SUPPORTED_MANIFEST_VERSIONS: Final = (1,)
 DEFAULT_UOM: Final = "EA"
 """Unit of measure when a content line gives none: each (a piece)."""
 
-QUANTITY_LIMIT: Final = Decimal(1_000_000_000)
-"""Quantities must stay below this; with 6 decimals that is 15 significant digits,
-which a JSON (binary float) number carries exactly."""
-
-QUANTITY_DECIMALS: Final = 6
-"""Most decimal places a quantity may have."""
-
 # The CSV form's columns belong to the format, as `Manifest.as_dict` is the JSON form: the
 # parser in `csv_format` reads them, and whoever writes a CSV manifest needs them without it.
 CSV_SHIPMENT_COLUMNS: Final = (
@@ -403,7 +396,7 @@ class ParsedManifests:
 
 
 def _quantity_json(quantity: Decimal) -> int | float:
-    """A quantity as a JSON number; `QUANTITY_LIMIT` and `QUANTITY_DECIMALS` keep a float exact."""
+    """A quantity as a JSON number; the limits of `station.domain.quantities` keep a float exact."""
     if quantity == quantity.to_integral_value():
         return int(quantity)
     return float(quantity)

@@ -34,8 +34,6 @@ from typing import Final, TypeVar
 from biip.checksums import gs1_standard_check_digit
 
 from station.domain.manifest.model import (
-    QUANTITY_DECIMALS,
-    QUANTITY_LIMIT,
     Direction,
     Manifest,
     ManifestProblem,
@@ -45,6 +43,7 @@ from station.domain.manifest.model import (
     item_key,
 )
 from station.domain.printable import printable
+from station.domain.quantities import quantity_problem
 
 VALUE_LIMIT: Final = 80
 """How much of a loaded value a message shows."""
@@ -241,32 +240,12 @@ def check_region(text: str, where: str, out: Problems) -> str | None:
 
 def check_quantity(quantity: Decimal, shown: str, where: str, out: Problems) -> Decimal | None:
     """A quantity already read as a number; `shown` is how the file wrote it."""
-    if not quantity.is_finite() or quantity <= 0:
-        out.add(where, f"Invalid quantity {shown}: expected a positive number.")
-        return None
-    if quantity >= QUANTITY_LIMIT:
-        out.add(where, f"Invalid quantity {shown}: expected a number below 1000000000.")
-        return None
-    if _decimal_places(quantity) > QUANTITY_DECIMALS:
-        out.add(
-            where,
-            f"Invalid quantity {shown}: expected at most {QUANTITY_DECIMALS} decimal places, "
-            f"found {_decimal_places(quantity)}.",
-        )
-        return None
-    return quantity
-
-
-def _decimal_places(number: Decimal) -> int:
-    """Decimal places of a finite number, trailing zeros not counted (exactly, no rounding)."""
-    _, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)
-    places = -exponent
-    for digit in reversed(digits):
-        if places <= 0 or digit != 0:
-            break
-        places -= 1
-    return max(places, 0)
+    # NaN and Infinity get the message of any number that is not positive.
+    problem = quantity_problem(quantity) if quantity.is_finite() else "expected a positive number"
+    if problem is None:
+        return quantity
+    out.add(where, f"Invalid quantity {shown}: {problem}.")
+    return None
 
 
 def place_of_manufacture(

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from station.domain.events import EventKind, StoredEvent
-from station.domain.lots.transformations import LotStatus
+from station.domain.lots.lot_state import LotStatus
 from station.ports import UnitStatus
 
 _STATUS_OF_UNIT = {

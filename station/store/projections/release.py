@@ -23,7 +23,7 @@ from typing import Any
 
 from station.domain.checks.release import ReleaseStatus
 from station.domain.events import EventKind, StoredEvent
-from station.domain.lots.transformations import LotStatus
+from station.domain.lots.lot_state import LotStatus
 from station.errors import StoreError
 
 _UPSTREAM = """

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from station.domain.lots.lot_state import LotState
 from station.domain.lots.provenance import Genealogy, Origin
-from station.domain.lots.transformations import LotState
 from station.domain.manifest.model import Place
 
 

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, Tree
 
 from station.bootstrap import Station
-from station.domain.lots.transformations import TransformKind
+from station.domain.lots.transform_plan import TransformKind
 from station.domain.manifest.model import item_key
 from station.domain.printable import printable
 from station.domain.scanning.classify import classify
