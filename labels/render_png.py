@@ -4,7 +4,8 @@ The image is exactly `LabelSize.width_dots` x `height_dots` pixels, with the
 physical resolution recorded in the PNG, so a preview at 100 % is the label's
 real size. QR modules are whole pixels, drawn without smoothing; text is drawn
 with the layout font (`labels.font`), anti-aliased. `rasterize` gives the Pillow
-image for the PDF renderer, which embeds the same bitmap.
+image and `encode_png` its PNG form for the PDF renderer, which embeds the same
+bitmap.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from labels.font import font
 from labels.layout import Layout
 from labels.model import MM_PER_INCH
 
-__all__ = ["rasterize", "render_png"]
+__all__ = ["encode_png", "rasterize", "render_png"]
 
 _PNG_COMPRESS_LEVEL = 3
 """Labels are mostly white; level 3 is within a few per cent of 9 at a fraction of the time."""
@@ -45,7 +46,12 @@ def rasterize(layout: Layout) -> Image.Image:
 def render_png(layout: Layout, image: Image.Image | None = None) -> bytes:
     """PNG bytes of the label; pass `image` from `rasterize` to reuse a bitmap."""
     bitmap = rasterize(layout) if image is None else image
+    return encode_png(bitmap, layout.size.dots_per_mm * MM_PER_INCH)
+
+
+def encode_png(image: Image.Image, dpi: float | None = None) -> bytes:
+    """`image` as PNG bytes, with `dpi` recorded as its physical resolution if given."""
     buffer = io.BytesIO()
-    dpi = layout.size.dots_per_mm * MM_PER_INCH
-    bitmap.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=_PNG_COMPRESS_LEVEL)
+    options = {} if dpi is None else {"dpi": (dpi, dpi)}
+    image.save(buffer, format="PNG", compress_level=_PNG_COMPRESS_LEVEL, **options)
     return buffer.getvalue()

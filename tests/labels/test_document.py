@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pypdfium2 as pdfium
 import pytest
 
 from labels.content import command_sheet
@@ -26,7 +27,12 @@ def test_is_a_print_document() -> None:
     assert (document.job_id, document.name) == ("job-1", "pallet-1")
     assert document.zpl().startswith(b"^XA")
     assert document.png().startswith(b"\x89PNG\r\n\x1a\n")
-    assert document.pdf().startswith(b"%PDF-1.4")
+    assert document.pdf().startswith(b"%PDF-")
+    pdf = pdfium.PdfDocument(document.pdf())
+    try:
+        assert len(pdf) == 1
+    finally:
+        pdf.close()
 
 
 def test_name_defaults_to_the_job_id() -> None:
