@@ -8,13 +8,10 @@ by the scanner's callbacks, never on sleeps.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import cv2
@@ -29,27 +26,13 @@ from drivers.urls import parse_device_url
 from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
+from tests.drivers.synthetic_labels import LabelKind, synthetic_frame
 
-REPO = Path(__file__).resolve().parents[2]
 SIZE = (640, 480)
 
 
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_decode", REPO / "bench" / "decode.py")
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name)
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
-
-
 def label(name: str, writer: str, content: str, expected: str, symbology: str) -> Any:
-    return bench.LabelKind(name, content, expected, symbology, writer, gs1=writer != "segno")
+    return LabelKind(name, content, expected, symbology, writer, gs1=writer != "segno")
 
 
 PALLET_A = label(
@@ -136,9 +119,7 @@ def run(scanner: CameraScanner, recorder: Recorder, started: list[CameraScanner]
 def frames_for(sequence: list[tuple[Any, int]], seed: int) -> list[np.ndarray]:
     """Frames showing each label (None: nothing) for the given number of frames."""
     rng = np.random.default_rng(seed)
-    return [
-        bench.synthetic_frame(kind, SIZE, rng) for kind, count in sequence for _ in range(count)
-    ]
+    return [synthetic_frame(kind, SIZE, rng) for kind, count in sequence for _ in range(count)]
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 10) -> Path:

@@ -2,16 +2,15 @@
 
 Symbols are written by zxing-cpp's writer (GS1 DataMatrix, GS1 QR with FNC1,
 GS1-128, EAN/UPC, DataBar) and by segno (Digital Link QR); degraded frames come
-from the benchmark's generator (`bench/decode.py`), so the benchmark and these
-tests share one definition of "a camera frame" and of "a correct read".
+from `tests.drivers.synthetic_labels`, which the benchmark (``bench/decode.py``)
+uses too, so the benchmark and these tests share one definition of "a camera
+frame"; `tests.drivers.blackbox_corpus` is their one definition of "a correct read".
 """
 
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -33,9 +32,9 @@ from station.domain.scanning.classify import classify
 from station.domain.scanning.codes import Gs1Code, Gs1Form, InvalidCode
 from station.errors import DeviceError
 from station.ports import Decoded
+from tests.drivers import blackbox_corpus, synthetic_labels
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus" / "blackbox"
+CORPUS = blackbox_corpus.CORPUS
 
 needs_zbar = pytest.mark.skipif(
     not zbar_available(), reason="pyzbar needs the zbar system library (apt-get install libzbar0)"
@@ -49,21 +48,9 @@ GS1_ELEMENT_STRING = "010952123454321310ABC\x1d1727123121XYZ"
 DIGITAL_LINK = "https://id.gs1.org/01/09521234543213/10/ABC?17=271231"
 
 
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_decode", REPO / "bench" / "decode.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
-
-
 def symbol(fmt: str, content: str, *, gs1: bool = False, module_px: int = 4) -> np.ndarray:
     """A symbol drawn at `module_px` pixels per module on a white margin."""
-    grey = bench.render_symbol(fmt, content, gs1=gs1)
+    grey = synthetic_labels.render_symbol(fmt, content, gs1=gs1)
     big = cv2.resize(
         grey,
         (grey.shape[1] * module_px, grey.shape[0] * module_px),
@@ -191,16 +178,16 @@ def test_unknown_decoder_name_message() -> None:
 # Degraded: blur, noise, perspective, rotation, on a cluttered scene
 
 
-@pytest.mark.parametrize("kind", bench.LABELS, ids=lambda kind: kind.name)
+@pytest.mark.parametrize("kind", synthetic_labels.LABELS, ids=lambda kind: kind.name)
 @pytest.mark.parametrize("seed", range(4))
 def test_generated_camera_frames(kind: Any, seed: int) -> None:
-    frame = bench.synthetic_frame(kind, (640, 480), np.random.default_rng(seed))
+    frame = synthetic_labels.synthetic_frame(kind, (640, 480), np.random.default_rng(seed))
     found = only(get_decoder().decode(frame))
     assert (found.text, found.symbology) == (kind.expected, kind.symbology)
 
 
 def _label_scene(kind: Any) -> np.ndarray:
-    label = bench.render_label(bench.symbol_matrix(kind), 5, ["LOT AB12C"])
+    label = synthetic_labels.render_label(synthetic_labels.symbol_matrix(kind), 5, ["LOT AB12C"])
     scene = np.full((480, 640, 3), 140, np.uint8)
     top, left = (480 - label.shape[0]) // 2, (640 - label.shape[1]) // 2
     scene[top : top + label.shape[0], left : left + label.shape[1]] = label[:, :, None]
@@ -245,7 +232,7 @@ DISTORTIONS = {
 
 
 @pytest.mark.parametrize("distortion", DISTORTIONS, ids=str)
-@pytest.mark.parametrize("kind", bench.LABELS, ids=lambda kind: kind.name)
+@pytest.mark.parametrize("kind", synthetic_labels.LABELS, ids=lambda kind: kind.name)
 def test_distortions(kind: Any, distortion: str) -> None:
     image = DISTORTIONS[distortion](_label_scene(kind))
     found = only(get_decoder().decode(image))
@@ -256,7 +243,7 @@ def test_empty_scenes_give_nothing() -> None:
     decoder = get_decoder()
     rng = np.random.default_rng(11)
     for _ in range(4):
-        assert decoder.decode(bench.synthetic_frame(None, (640, 480), rng)) == []
+        assert decoder.decode(synthetic_labels.synthetic_frame(None, (640, 480), rng)) == []
 
 
 # ---------------------------------------------------------------------------
@@ -361,8 +348,8 @@ def test_zbar_retail_codes_normalised_like_zxing() -> None:
 @needs_zbar
 def test_zbar_generated_qr_frames() -> None:
     decoder = get_decoder("zbar")
-    for kind in bench.LABELS[1:]:  # the QR ones
-        frame = bench.synthetic_frame(kind, (640, 480), np.random.default_rng(2))
+    for kind in synthetic_labels.LABELS[1:]:  # the QR ones
+        frame = synthetic_labels.synthetic_frame(kind, (640, 480), np.random.default_rng(2))
         assert only(decoder.decode(frame)).text == kind.expected
 
 
@@ -380,7 +367,7 @@ def test_zbar_refuses_datamatrix() -> None:
 
 def _corpus_sample(per_folder: int = 6) -> list[Any]:
     by_folder: dict[str, list[Any]] = {}
-    for image in bench.load_corpus(CORPUS):
+    for image in blackbox_corpus.load_corpus(CORPUS):
         by_folder.setdefault(image.folder, []).append(image)
     return [image for images in by_folder.values() for image in images[:per_folder]]
 
@@ -394,8 +381,10 @@ def test_corpus_sample_station_reads_at_least_what_the_bare_call_reads() -> None
         if image.expected is None:
             continue
         pixels = cv2.imread(str(image.path), cv2.IMREAD_COLOR)
-        ours = any(bench.matches(image.expected, d.text) for d in station.decode(pixels))
-        bare = any(bench.matches(image.expected, b.text) for b in zxingcpp.read_barcodes(pixels))
+        ours = any(blackbox_corpus.matches(image.expected, d.text) for d in station.decode(pixels))
+        bare = any(
+            blackbox_corpus.matches(image.expected, b.text) for b in zxingcpp.read_barcodes(pixels)
+        )
         station_hits += ours
         bare_hits += bare
         if bare and not ours:
@@ -408,7 +397,7 @@ def test_corpus_sample_station_reads_at_least_what_the_bare_call_reads() -> None
 def test_corpus_false_positive_folders_give_nothing() -> None:
     station = get_decoder()
     read = []
-    for image in bench.load_corpus(CORPUS):
+    for image in blackbox_corpus.load_corpus(CORPUS):
         if image.expected is None:
             found = station.decode(cv2.imread(str(image.path), cv2.IMREAD_COLOR))
             if found:
@@ -440,8 +429,8 @@ def test_decode_paths_images_video_and_errors(tmp_path: Path) -> None:
     video = tmp_path / "d-clip.mp4"
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 10, (640, 480))
     rng = np.random.default_rng(5)
-    for kind in (bench.LABELS[0],) * 6 + (None,) * 3 + (bench.LABELS[2],) * 6:
-        writer.write(bench.synthetic_frame(kind, (640, 480), rng))
+    for kind in (synthetic_labels.LABELS[0],) * 6 + (None,) * 3 + (synthetic_labels.LABELS[2],) * 6:
+        writer.write(synthetic_labels.synthetic_frame(kind, (640, 480), rng))
     writer.release()
     garbage = tmp_path / "e-garbage.png"
     garbage.write_bytes(b"not an image at all")
@@ -466,8 +455,8 @@ def test_decode_paths_images_video_and_errors(tmp_path: Path) -> None:
     assert clip.kind == "video"
     assert clip.frames == 8  # frames 0, 2, ..., 14
     assert [code.text for code in clip.codes] == [
-        bench.LABELS[0].expected,
-        bench.LABELS[2].expected,
+        synthetic_labels.LABELS[0].expected,
+        synthetic_labels.LABELS[2].expected,
     ]
     assert clip.codes[0].frame == 0
     assert clip.codes[1].frame in (10, 12)
@@ -500,7 +489,7 @@ def test_decode_paths_expands_folders_and_checks_arguments(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "module", [drivers.decoders, drivers.decoders.zxing, drivers.camera, bench], ids=str
+    "module", [drivers.decoders, drivers.decoders.zxing, drivers.camera, blackbox_corpus], ids=str
 )
 def test_module_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
