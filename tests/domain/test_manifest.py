@@ -6,6 +6,7 @@ import copy
 import csv
 import datetime as dt
 import doctest
+import importlib
 import io
 import json
 from decimal import Decimal
@@ -1357,7 +1358,19 @@ def test_csv_rows_near_valid_never_raise(rows: list[dict[str, str]]) -> None:
     check_result(parse_manifest_csv(buffer.getvalue(), "t.csv"))
 
 
-def test_module_doctests() -> None:
-    result = doctest.testmod(manifest_module, optionflags=doctest.ELLIPSIS)
+@pytest.mark.parametrize(
+    "module",
+    [
+        manifest_module,
+        "station.domain.manifest.model",
+        "station.domain.manifest.json_fields",
+        "station.domain.manifest.csv_rows",
+        "station.domain.manifest.outbound",
+    ],
+)
+def test_module_doctests(module: Any) -> None:
+    if isinstance(module, str):
+        module = importlib.import_module(module)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
     assert result.attempted > 0

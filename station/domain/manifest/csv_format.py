@@ -1,4 +1,4 @@
-"""Reading manifests from CSV, as spreadsheets export them; the field rules are `manifest_rules`.
+"""Reading manifests from CSV, as spreadsheets export them; the field rules are in `rules`.
 
 CSV form
 --------
@@ -31,21 +31,20 @@ are all empty gives a unit with no content lines. Problems name ``line N``
 (1-based, the header is line 1 when nothing precedes it) and the column.
 
 The column lists themselves are `station.domain.manifest.model.CSV_COLUMNS` and its
-three groups, so that writers of CSV manifests need not load this parser.
+three groups, so that writers of CSV manifests need not load this parser. Reading
+the text into rows (dialect, header, stray cells) is `csv_rows`; rows become
+manifests here.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final, TypeVar
 
+from station.domain.manifest.csv_rows import CsvRow, read_rows
 from station.domain.manifest.model import (
-    CSV_COLUMNS,
     CSV_LINE_COLUMNS,
     CSV_SHIPMENT_COLUMNS,
     CSV_UNIT_COLUMNS,
@@ -58,7 +57,6 @@ from station.domain.manifest.model import (
     Unit,
 )
 from station.domain.manifest.rules import (
-    VALUE_LIMIT,
     Check,
     Problems,
     Where,
@@ -75,13 +73,10 @@ from station.domain.manifest.rules import (
     check_sscc,
     check_unit_identity,
     file_result,
-    nearest,
     place_of_manufacture,
     show,
 )
-from station.domain.printable import printable
 
-_REQUIRED_COLUMNS: Final = ("shipment_id", "direction")
 # The shared unit-identity rule names a unit's "contents"; in CSV that is the unit's sscc cell.
 _FIELD_COLUMNS: Final[Mapping[str, str]] = {"contents": "sscc"}
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -94,27 +89,11 @@ _T = TypeVar("_T")
 def parse_manifest_csv(text: str, source: str) -> ParsedManifests:
     """Parse a CSV manifest file (one row per content line; see the module doc). Never raises."""
     out = Problems()
-    rows = _read_csv(text, out)
-    if rows is None:
+    data = read_rows(text, out)
+    if data is None:
         return out.refused(source)
-    if not rows:
-        out.add(
-            "line 1",
-            "Empty CSV: expected a header row naming the columns, found no rows.",
-        )
-        return out.refused(source)
-    header_line, header_cells = rows[0]
-    names = _header(header_line, header_cells, out)
-    if names is None:
-        return out.refused(source)
-    data = _rows(names, rows[1:], out)
-    if not data and not out.items:
-        out.add(
-            f"line {header_line + 1}",
-            "No rows: expected at least one row after the header, found none.",
-        )
 
-    shipments: dict[str, list[_Row]] = {}
+    shipments: dict[str, list[CsvRow]] = {}
     for row in data:
         shipment_id = row.get("shipment_id")
         if shipment_id is None:
@@ -133,112 +112,12 @@ def parse_manifest_csv(text: str, source: str) -> ParsedManifests:
     return file_result(source, parsed, out)
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    line: int
-    cells: Mapping[str, str]
-    """Column -> stripped value; empty cells and absent columns are left out."""
-
-    def get(self, column: str) -> str | None:
-        return self.cells.get(column)
-
-
 def _cell(line: int, column: str) -> str:
     return f'line {line}, column "{_FIELD_COLUMNS.get(column, column)}"'
 
 
-# --- text to rows --------------------------------------------------------------------------
-
-
-def _read_csv(text: str, out: Problems) -> list[tuple[int, list[str]]] | None:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    previous = 0
-    try:
-        for cells in reader:
-            start, previous = previous + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                rows.append((start, cells))
-    except csv.Error as err:
-        out.add(
-            f"line {reader.line_num}",
-            f"Unreadable CSV: expected comma-separated cells, found "
-            f"{printable(str(err), VALUE_LIMIT)}.",
-        )
-        return None
-    return rows
-
-
-def _header(header_line: int, cells: Sequence[str], out: Problems) -> list[str] | None:
-    """Column names by position ("" for an unnamed column), or None when unusable."""
-    names = [cell.strip().lower() for cell in cells]
-    if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
-        out.add(
-            f"line {header_line}",
-            f"Unreadable CSV header {show(cells[0])}: expected comma-separated column names, "
-            "found another separator.",
-        )
-        return None
-    seen: set[str] = set()
-    for position, (raw, name) in enumerate(zip(cells, names, strict=True), start=1):
-        if not name:
-            continue
-        where = f"line {header_line}, column {position}"
-        if name in seen:
-            out.add(where, f"Duplicate column {show(raw)}: expected each column once.")
-        elif name not in CSV_COLUMNS:
-            best = nearest(name, CSV_COLUMNS)
-            out.add(
-                f'line {header_line}, column "{printable(raw.strip(), 40)}"',
-                f"Unknown column {show(raw.strip())}: expected one of the documented columns; "
-                f"did you mean {best!r}?"
-                if best
-                else f"Unknown column {show(raw.strip())}: expected one of the documented "
-                f"columns ({', '.join(CSV_COLUMNS)}).",
-            )
-        seen.add(name)
-    for column in _REQUIRED_COLUMNS:
-        if column not in seen:
-            out.add(
-                f"line {header_line}",
-                f"Missing column {column!r}: expected it in the header, found only "
-                f"{show(','.join(name for name in names if name))}.",
-            )
-    return None if out.items else names
-
-
-def _rows(names: Sequence[str], rows: Iterable[tuple[int, list[str]]], out: Problems) -> list[_Row]:
-    result: list[_Row] = []
-    for line, cells in rows:
-        values: dict[str, str] = {}
-        for position, cell in enumerate(cells):
-            value = cell.strip()
-            if not value:
-                continue
-            if position >= len(names):
-                out.add(
-                    f"line {line}, column {position + 1}",
-                    f"Cell {show(value)} outside the header: expected at most {len(names)} "
-                    f"cells, found {len(cells)}.",
-                )
-                break
-            if not names[position]:
-                out.add(
-                    f"line {line}, column {position + 1}",
-                    f"Cell {show(value)} under an unnamed column: expected a column name "
-                    "in the header.",
-                )
-                continue
-            values[names[position]] = value
-        result.append(_Row(line, values))
-    return result
-
-
-# --- rows to a manifest --------------------------------------------------------------------
-
-
 def _manifest(
-    shipment_id: str, rows: Sequence[_Row], out: Problems
+    shipment_id: str, rows: Sequence[CsvRow], out: Problems
 ) -> tuple[Manifest, Where] | None:
     before = len(out)
     _agree(rows, CSV_SHIPMENT_COLUMNS, f"shipment {show(shipment_id)}", out)
@@ -257,8 +136,8 @@ def _manifest(
     expected_arrival = _checked(first, "expected_arrival", out, check_expected_arrival)
 
     # Group rows into units: one per SSCC (in order of first appearance), one per loose row.
-    groups: list[list[_Row]] = []
-    by_sscc: dict[str, list[_Row]] = {}
+    groups: list[list[CsvRow]] = []
+    by_sscc: dict[str, list[CsvRow]] = {}
     for row in rows:
         sscc_text = row.get("sscc")
         if sscc_text is None:
@@ -339,7 +218,7 @@ def _where(unit_lines: Sequence[Sequence[int]], first_line: int) -> Where:
     )
 
 
-def _agree(rows: Sequence[_Row], columns: Sequence[str], what: str, out: Problems) -> None:
+def _agree(rows: Sequence[CsvRow], columns: Sequence[str], what: str, out: Problems) -> None:
     """Values that belong to a shipment or unit must be the same on each of its rows."""
     first = rows[0]
     for row in rows[1:]:
@@ -353,7 +232,7 @@ def _agree(rows: Sequence[_Row], columns: Sequence[str], what: str, out: Problem
                 )
 
 
-def _line(row: _Row, out: Problems) -> ContentLine | None:
+def _line(row: CsvRow, out: Problems) -> ContentLine | None:
     """The row's content line; None when all its content-line cells are empty."""
     if not any(row.get(column) is not None for column in CSV_LINE_COLUMNS):
         return None
@@ -386,7 +265,7 @@ def _line(row: _Row, out: Problems) -> ContentLine | None:
 # --- cells ---------------------------------------------------------------------------------
 
 
-def _checked(row: _Row, column: str, out: Problems, check: Check[_T]) -> _T | None:
+def _checked(row: CsvRow, column: str, out: Problems, check: Check[_T]) -> _T | None:
     text = row.get(column)
     return None if text is None else check(text, _cell(row.line, column), out)
 
@@ -397,7 +276,7 @@ def _split_list(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(";") if item.strip())
 
 
-def _party(row: _Row, column: str, out: Problems) -> Party | None:
+def _party(row: CsvRow, column: str, out: Problems) -> Party | None:
     name, party_id = row.get(column), row.get(f"{column}_id")
     if name is None:
         if party_id is not None:

@@ -127,43 +127,34 @@ def nearest(name: str, options: Sequence[str]) -> str | None:
 
 
 def check_sscc(text: str, where: str, out: Problems) -> str | None:
-    if not _DIGITS.fullmatch(text):
-        out.add(where, f"Invalid SSCC {show(text)}: expected 18 digits, found other characters.")
-        return None
-    if len(text) != 18:
-        out.add(where, f"Invalid SSCC {show(text)}: expected 18 digits, found {len(text)}.")
-        return None
-    expected = gs1_standard_check_digit(text[:-1])
-    if int(text[-1]) != expected:
-        out.add(
-            where,
-            f"Invalid SSCC check digit in {show(text)}: expected {expected}, found {text[-1]}.",
-        )
-        return None
-    return text
+    return _check_key("SSCC", text, where, out, lengths=(18,), expected="18 digits")
 
 
 def check_gtin(text: str, where: str, out: Problems) -> str | None:
+    expected = "8, 12, 13 or 14 digits"
+    gtin = _check_key("GTIN", text, where, out, lengths=(8, 12, 13, 14), expected=expected)
+    return None if gtin is None else gtin.zfill(14)
+
+
+def _check_key(
+    name: str, text: str, where: str, out: Problems, *, lengths: tuple[int, ...], expected: str
+) -> str | None:
+    """A GS1 key: digits only, one of `lengths` long, ending in its mod-10 check digit."""
     if not _DIGITS.fullmatch(text):
+        out.add(where, f"Invalid {name} {show(text)}: expected {expected}, found other characters.")
+        return None
+    if len(text) not in lengths:
+        out.add(where, f"Invalid {name} {show(text)}: expected {expected}, found {len(text)}.")
+        return None
+    check_digit = gs1_standard_check_digit(text[:-1])
+    if int(text[-1]) != check_digit:
         out.add(
             where,
-            f"Invalid GTIN {show(text)}: expected 8, 12, 13 or 14 digits, found other characters.",
+            f"Invalid {name} check digit in {show(text)}: expected {check_digit}, "
+            f"found {text[-1]}.",
         )
         return None
-    if len(text) not in (8, 12, 13, 14):
-        out.add(
-            where,
-            f"Invalid GTIN {show(text)}: expected 8, 12, 13 or 14 digits, found {len(text)}.",
-        )
-        return None
-    expected = gs1_standard_check_digit(text[:-1])
-    if int(text[-1]) != expected:
-        out.add(
-            where,
-            f"Invalid GTIN check digit in {show(text)}: expected {expected}, found {text[-1]}.",
-        )
-        return None
-    return text.zfill(14)
+    return text
 
 
 def check_lot(text: str, where: str, out: Problems) -> str | None:
