@@ -14,14 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from labels.builtin_templates import BUILTIN_TEMPLATES
 from labels.digital_link import lot_uri, sscc_uri
 from labels.model import Label, Sheet
-from labels.templates import (
-    BUILTIN_TEMPLATES,
-    CommandSheetTemplate,
-    LabelTemplate,
-    TemplateError,
-)
+from labels.templates import CommandSheetTemplate, LabelTemplate, TemplateError
 
 __all__ = ["command_sheet", "format_quantity", "lot_label", "pallet_label", "sscc_hri"]
 

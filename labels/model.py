@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "MAX_DPI",
+    "MAX_MM",
+    "MIN_DPI",
     "MM_PER_INCH",
     "Arrangement",
     "Label",
@@ -38,9 +41,10 @@ _DOTS_PER_MM = {203: 8.0}
 """A "203 dpi" label printer head has 8 dots per mm (203.2 dpi); other resolutions are
 taken as stated (300 dpi is 11.81 dots per mm, A4 at 300 dpi is 2480 x 3508)."""
 
-_MIN_DPI = 72
-_MAX_DPI = 1200
-_MAX_MM = 2000.0
+MIN_DPI = 72
+MAX_DPI = 1200
+MAX_MM = 2000.0
+"""The limits of a `LabelSize`: resolutions from 72 to 1200 dpi, sides up to 2 m."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +58,13 @@ class LabelSize:
 
     def __post_init__(self) -> None:
         for name, value in (("width_mm", self.width_mm), ("height_mm", self.height_mm)):
-            if not (isinstance(value, int | float) and 0 < value <= _MAX_MM) or math.isnan(value):
-                msg = f"{name} must be a number of millimetres in (0, {_MAX_MM:g}], found {value!r}"
+            if not (isinstance(value, int | float) and 0 < value <= MAX_MM) or math.isnan(value):
+                msg = f"{name} must be a number of millimetres in (0, {MAX_MM:g}], found {value!r}"
                 raise ValueError(msg)
         if isinstance(self.dpi, bool) or not isinstance(self.dpi, int):
             raise ValueError(f"dpi must be a whole number, found {self.dpi!r}")
-        if not _MIN_DPI <= self.dpi <= _MAX_DPI:
-            raise ValueError(f"dpi must be between {_MIN_DPI} and {_MAX_DPI}, found {self.dpi}")
+        if not MIN_DPI <= self.dpi <= MAX_DPI:
+            raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}, found {self.dpi}")
 
     @property
     def dots_per_mm(self) -> float:

@@ -17,7 +17,7 @@ LABEL_KEYS = ("resolver_host", "lot_template", "pallet_template", "print_new_lot
 
 
 def _builtin_templates() -> dict[str, Any]:
-    from labels.templates import BUILTIN_TEMPLATES  # noqa: PLC0415 - loaded on demand
+    from labels.builtin_templates import BUILTIN_TEMPLATES  # noqa: PLC0415 - loaded on demand
 
     return dict(BUILTIN_TEMPLATES)
 
@@ -38,7 +38,7 @@ class LabelSettings:
 
 def read_labels(reader: TableReader, value: object) -> LabelSettings:
     """The ``[labels]`` table with its ``[[labels.templates]]``."""
-    from labels.templates import templates_from_config  # noqa: PLC0415 - loaded on demand
+    from labels.site_templates import templates_from_config  # noqa: PLC0415 - loaded on demand
 
     table = reader.table(value, "labels", LABEL_KEYS)
     base = LabelSettings()

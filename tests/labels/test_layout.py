@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from labels.builtin_templates import BUILTIN_TEMPLATES
 from labels.content import command_sheet
 from labels.font import ELLIPSIS, fit_lines, text_width
 from labels.layout import MIN_MODULE_DOTS, Layout, LayoutError, layout_document, layout_label
 from labels.matrix import ErrorLevel, QrPayloadError, qr_matrix
 from labels.model import Arrangement, Label, LabelField, LabelSize, LabelStyle, Sheet, SheetCell
-from labels.templates import BUILTIN_TEMPLATES, LabelTemplate
+from labels.templates import LabelTemplate
 
 URI = "https://id.example.com/01/09521234543213/10/L-2026-0042?11=261123"
 

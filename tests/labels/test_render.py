@@ -25,6 +25,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from labels.builtin_templates import BUILTIN_TEMPLATES
 from labels.content import command_sheet, lot_label, pallet_label
 from labels.document import RenderedLabel
 from labels.layout import layout_document
@@ -32,7 +33,7 @@ from labels.model import Label, LabelField, LabelSize, Sheet
 from labels.render_png import render_png
 from labels.render_svg import render_svg
 from labels.render_zpl import render_zpl
-from labels.templates import BUILTIN_TEMPLATES, CommandSheetTemplate
+from labels.templates import CommandSheetTemplate
 from station.domain.scanning.classify import ClassifierRules, classify
 from station.domain.scanning.codes import CommandCode, Gs1Code
 
