@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from labels.hex_escape import hex_escape
 from station.domain.gs1.digital_link import DL_KEY_QUALIFIERS
 from station.domain.scanning.classify import classify
 from station.domain.scanning.codes import Gs1Code, Gs1Form
@@ -73,26 +74,12 @@ class DigitalLinkError(ValueError):
 
 def escape_path(value: str) -> str:
     """Percent-encode an AI value for a path segment (UTF-8, upper-case hex)."""
-    return _escape(value, space="%20")
+    return hex_escape(value, _UNRESERVED, "%")
 
 
 def escape_query(value: str) -> str:
     """Percent-encode an AI value for a query parameter; a space becomes ``+``."""
-    return _escape(value, space="+")
-
-
-def _escape(value: str, *, space: str) -> str:
-    if all(char in _UNRESERVED for char in value):
-        return value
-    out: list[str] = []
-    for char in value:
-        if char in _UNRESERVED:
-            out.append(char)
-        elif char == " ":
-            out.append(space)
-        else:
-            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8"))
-    return "".join(out)
+    return hex_escape(value, _UNRESERVED, "%", space="+")
 
 
 def gs1_date(day: dt.date) -> str:

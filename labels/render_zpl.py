@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from labels.hex_escape import hex_escape
 from labels.layout import Layout, PlacedCode
 from labels.matrix import QrMatrix
 
@@ -54,15 +55,7 @@ def escape_field_data(text: str) -> str:
     >>> escape_field_data("A^B~C_D Ä")
     'A_5EB_7EC_5FD _C3_84'
     """
-    if all(char in _PLAIN for char in text):
-        return text
-    out: list[str] = []
-    for char in text:
-        if char in _PLAIN:
-            out.append(char)
-        else:
-            out.extend(f"{_HEX_INDICATOR}{byte:02X}" for byte in char.encode("utf-8"))
-    return "".join(out)
+    return hex_escape(text, _PLAIN, _HEX_INDICATOR)
 
 
 def graphic_field(code: PlacedCode) -> str:

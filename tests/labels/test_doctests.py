@@ -12,6 +12,7 @@ import labels.content
 import labels.did_you_mean
 import labels.digital_link
 import labels.font
+import labels.hex_escape
 import labels.layout
 import labels.matrix
 import labels.model
@@ -28,6 +29,7 @@ import labels.templates
         labels.did_you_mean,
         labels.digital_link,
         labels.font,
+        labels.hex_escape,
         labels.layout,
         labels.matrix,
         labels.model,
