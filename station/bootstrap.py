@@ -151,6 +151,9 @@ def open_station(
     config: StationConfig, data_dir: Path | None = None, clock: Clock | None = None
 ) -> Station:
     """Open the station's database in `data_dir` and wire the receiving workflow to it."""
+    # Imported here: a command that only parses its arguments loads no driver module.
+    from drivers.files import AtomicFileWriter  # noqa: PLC0415
+
     data_dir = data_dir or default_data_dir()
     clock = clock or SystemClock()
     log = EventLog.open(
@@ -182,6 +185,7 @@ def open_station(
         releases,
         clock,
         data_dir / "outbound",
+        AtomicFileWriter(),
     )
     return Station(
         config=config,

@@ -26,3 +26,7 @@ class DeviceError(StationError):
 
 class ManifestError(StationError):
     """A manifest file was refused; the message lists each problem."""
+
+
+class FileConflictError(StationError):
+    """A file the station writes exists already with other content; it is never replaced."""

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
 
 from station.domain.events import Event, StoredEvent
@@ -33,6 +34,19 @@ class SystemClock:
     def now(self) -> dt.datetime:
         """Current UTC time."""
         return dt.datetime.now(dt.UTC)
+
+
+class FileWriter(Protocol):
+    """Writes whole files: a reader finds the old file or the new one, never a part."""
+
+    def write(self, path: Path, data: bytes, *, replace: bool = False) -> Path:
+        """Write `data` at `path` (creating its directory) and return `path`.
+
+        Unless `replace`, an existing file is never replaced: one holding `data` already
+        is left as it is, any other raises `FileConflictError`. `OSError` when the
+        directory cannot take the file.
+        """
+        ...
 
 
 class EventStore(Protocol):
@@ -257,7 +271,7 @@ class PrintDocument(Protocol):
 
     job_id: str
     name: str
-    """File-name stem for printers that write files."""
+    """What printers that write files name them by (`station.domain.file_names.file_stem`)."""
 
     def zpl(self) -> bytes: ...
 

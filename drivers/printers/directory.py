@@ -1,38 +1,28 @@
 """Label "printer" that writes files: ``<name>.png`` and ``<name>.pdf`` into a directory.
 
 ``dir:///var/labels`` serves stations without a label printer (a shared folder an
-office prints from), demos and audits. Each file is written to a temporary name
-in the same directory, flushed to disk, and renamed into place, so a reader
-never sees half a label, and a reprint replaces the file whole. The directory is
-created when missing. ``?formats=png,pdf,zpl`` picks the files (default png and
+office prints from), demos and audits. Files are written by `AtomicFileWriter`, so a
+reader never sees half a label, and a reprint replaces the file whole. The name is
+the document's name under the station's one file-name rule
+(`station.domain.file_names`): lots ``A/1`` and ``A_1`` get two files. The directory
+is created when missing. ``?formats=png,pdf,zpl`` picks the files (default png and
 pdf).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import tempfile
 from pathlib import Path
 
+from drivers.files import AtomicFileWriter
 from drivers.urls import DeviceURL
+from station.domain.file_names import file_stem
 from station.errors import DeviceError
 from station.ports import PrintDocument
 
-__all__ = ["FORMATS", "DirectoryPrinter", "open_directory_printer", "safe_file_stem"]
+__all__ = ["FORMATS", "DirectoryPrinter", "open_directory_printer"]
 
 FORMATS = ("png", "pdf", "zpl")
-_UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
-
-
-def safe_file_stem(name: str) -> str:
-    """`name` as a file-name stem: no path separators, no leading dot, nothing empty.
-
-    >>> safe_file_stem("../lot 42/a")
-    'lot_42_a'
-    """
-    stem = _UNSAFE.sub("_", name).strip("._")
-    return stem[:120] or "label"
 
 
 class DirectoryPrinter:
@@ -54,10 +44,11 @@ class DirectoryPrinter:
             )
         self.formats = formats
         self.device_id = device_id or f"dir://{self.directory}"
+        self._files = AtomicFileWriter()
 
     def paths(self, document: PrintDocument) -> list[Path]:
         """The files `send` writes for `document`."""
-        stem = safe_file_stem(document.name)
+        stem = file_stem(document.name)
         return [self.directory / f"{stem}.{kind}" for kind in self.formats]
 
     def send(self, document: PrintDocument) -> None:
@@ -65,7 +56,7 @@ class DirectoryPrinter:
         self._ensure_directory()
         rendered = [(path, _render(document, path.suffix[1:])) for path in self.paths(document)]
         for path, data in rendered:
-            self._write_atomically(path, data)
+            self._write(path, data)
 
     def probe(self) -> str:
         """``writes png, pdf to /path`` or `DeviceError` when the directory is not writable."""
@@ -84,25 +75,11 @@ class DirectoryPrinter:
         if not self.directory.is_dir():
             raise DeviceError(f"dir printer: {self.directory} is not a directory")
 
-    def _write_atomically(self, path: Path, data: bytes) -> None:
-        temporary: str | None = None
+    def _write(self, path: Path, data: bytes) -> None:
         try:
-            fd, temporary = tempfile.mkstemp(
-                dir=self.directory, prefix=f".{path.name}.", suffix=".tmp"
-            )
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-            temporary = None
-            _fsync_directory(self.directory)
+            self._files.write(path, data, replace=True)
         except OSError as exc:
             raise DeviceError(f"dir printer: cannot write {path}: {exc.strerror or exc}") from None
-        finally:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
 
 
 def _render(document: PrintDocument, kind: str) -> bytes:
@@ -111,20 +88,6 @@ def _render(document: PrintDocument, kind: str) -> bytes:
     if kind == "pdf":
         return document.pdf()
     return document.zpl()
-
-
-def _fsync_directory(directory: Path) -> None:
-    # The rename is durable only once the directory entry is on disk.
-    try:
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def open_directory_printer(url: DeviceURL) -> DirectoryPrinter:

@@ -14,7 +14,8 @@ as a whole (every ordered unit, quantities per product, seals, bill of lading). 
 completes the release only when nothing blocks it: the RELEASE_COMPLETED event is
 the shipping record, marks the units shipped (the only way a lot becomes shipped)
 and carries the outbound manifest, which is written to
-``<data_dir>/outbound/<shipment>.json`` once the event is committed. Otherwise it
+``<data_dir>/outbound/<shipment>.json`` once the event is committed (see
+`station.workflows.outbound_file`: the file is written once, never replaced). Otherwise it
 records RELEASE_REFUSED naming every blocking unit and reason, and the release stays
 open to be fixed. ``#UNDO`` takes back the last unit or seal scanned, and on a release
 with nothing left in it abandons the release (the order can be released later);
@@ -54,7 +55,8 @@ from station.domain.scanning.codes import (
     UnknownCode,
 )
 from station.domain.scanning.scan import Scan
-from station.ports import Clock
+from station.ports import Clock, FileWriter
+from station.workflows.outbound_file import export_shipped, write_shipped
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import (
     BoardRow,
@@ -62,7 +64,7 @@ from station.workflows.release_checks import (
     ReleaseView,
     check_scanned_unit,
 )
-from station.workflows.release_close import close_release, export_shipped, write_shipped
+from station.workflows.release_close import close_release
 from station.workflows.session import Session, SessionSettings, refuse, unreadable
 
 
@@ -85,12 +87,18 @@ class ReleaseWorkflow:
     """Release at one station: login, order, units, seals, bill of lading, complete."""
 
     def __init__(
-        self, settings: ReleaseSettings, view: ReleaseView, clock: Clock, outbound_dir: Path
+        self,
+        settings: ReleaseSettings,
+        view: ReleaseView,
+        clock: Clock,
+        outbound_dir: Path,
+        files: FileWriter,
     ) -> None:
         self.settings = settings
         self.view = view
         self.clock = clock
         self.outbound_dir = outbound_dir
+        self.files = files
         self.site = SiteIdentity.parse(settings.site)
         self.session = Session(
             SessionSettings(
@@ -147,14 +155,15 @@ class ReleaseWorkflow:
         (the release is complete all the same; ``station release export`` writes it again).
         """
         self.session.settle(outcome)
-        return write_shipped(outcome, self.outbound_dir)
+        return write_shipped(outcome, self.outbound_dir, self.files)
 
     def export(self, shipment_id: str, out: Path | None = None) -> Path:
         """Write the outbound manifest of a shipped order again (default: where release put it).
 
-        Raises `StationError` when the order has no completed release.
+        Raises `StationError` when the order has no completed release or the file cannot
+        be written (`FileConflictError`: another file is in the way, never replaced).
         """
-        return export_shipped(self.view, self.outbound_dir, shipment_id, out)
+        return export_shipped(self.view, self.outbound_dir, self.files, shipment_id, out)
 
     def order(self, release: ReleaseRecord) -> Manifest:
         """The order (outbound manifest) a release ships."""

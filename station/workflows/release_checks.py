@@ -41,9 +41,9 @@ from station.domain.printable import printable
 from station.domain.scanning.codes import DocumentKind, Gs1Code
 from station.ports import ShipmentRecord
 from station.store.views.lots import LotRecord
-from station.workflows.outbound_export import describe_unit, origin_line
 from station.workflows.outcome import Outcome
 from station.workflows.session import Session
+from station.workflows.shipped_units import describe_unit, origin_line
 
 
 class ReleaseView(Protocol):

@@ -5,9 +5,9 @@ new RELEASE_UNIT_CHECKED where the result changed), plus the order as a whole
 (every ordered unit, quantities per product, seals, bill of lading). It completes
 the release only when nothing blocks it: the RELEASE_COMPLETED event is the shipping
 record, marks the units shipped and carries the outbound manifest, which
-`write_shipped` writes to ``<data_dir>/outbound/<shipment>.json`` once the event is
-committed (`export_shipped` writes it again). Otherwise it records RELEASE_REFUSED
-naming every blocking unit and reason, and the release stays open to be fixed.
+`station.workflows.outbound_file` writes once the event is committed. Otherwise it
+records RELEASE_REFUSED naming every blocking unit and reason, and the release stays
+open to be fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any
 from station.domain.checks.release import (
     Blocking,
     ReleaseRecord,
-    ReleaseStatus,
     ReleaseUnit,
     cannot_describe,
     check_bill_of_lading,
@@ -35,11 +34,11 @@ from station.domain.manifest.outbound import outbound_manifest
 from station.domain.printable import printable
 from station.domain.scanning.classify import ClassifierRules, classify
 from station.domain.scanning.codes import Gs1Code
-from station.errors import StationError
-from station.workflows.outbound_export import describe_unit, outbound_path, write_outbound
+from station.workflows.outbound_file import outbound_path
 from station.workflows.outcome import Outcome
-from station.workflows.release_checks import ReleaseChecks, ReleaseView, unit_checked
+from station.workflows.release_checks import ReleaseChecks, unit_checked
 from station.workflows.session import Session
+from station.workflows.shipped_units import describe_unit
 
 
 def close_release(
@@ -203,59 +202,4 @@ def _completed(
     )
 
 
-def write_shipped(outcome: Outcome, outbound_dir: Path) -> Outcome | None:
-    """Once `outcome.events` are committed: write the outbound manifest of what shipped.
-
-    Returns a changed outcome only when the outbound manifest could not be written
-    (the release is complete all the same; ``station release export`` writes it again).
-    """
-    for event in outcome.events:
-        if event.kind is not EventKind.RELEASE_COMPLETED:
-            continue
-        path = outbound_path(outbound_dir, event.payload["shipment_id"])
-        try:
-            write_outbound(path, event.payload["manifest"])
-        except OSError as exc:
-            message = (
-                f"{outcome.headline}; but the outbound manifest could not be written to "
-                f"{path} ({printable(str(exc))}): run `station release export "
-                f"{event.payload['shipment_id']}`"
-            )
-            return Outcome(
-                Verdict.ERROR,
-                message,
-                findings=outcome.findings,
-                events=outcome.events,
-                input_display=outcome.input_display,
-                unit=outcome.unit,
-                shipment=outcome.shipment,
-                details=outcome.details,
-            )
-    return None
-
-
-def export_shipped(
-    view: ReleaseView, outbound_dir: Path, shipment_id: str, out: Path | None = None
-) -> Path:
-    """Write the outbound manifest of a shipped order again (default: where release put it).
-
-    Raises `StationError` when the order has no completed release.
-    """
-    for release in view.releases_of(shipment_id):
-        payload = view.completed_payload(release)
-        if release.status is ReleaseStatus.COMPLETED and payload is not None:
-            path = out or outbound_path(outbound_dir, shipment_id)
-            # The log keeps keys sorted; parse back for the canonical order written first.
-            parsed = parse_manifest_json(json.dumps(payload["manifest"]), "shipping record")
-            if not parsed.manifests:
-                raise StationError(f"the shipping record of {shipment_id} is unreadable")
-            try:
-                return write_outbound(path, parsed.manifests[0].as_dict())
-            except OSError as exc:
-                raise StationError(f"cannot write {path}: {exc}") from exc
-    raise StationError(
-        f"order {printable(shipment_id)!r} has no completed release: nothing was shipped"
-    )
-
-
-__all__: Sequence[str] = ("close_release", "export_shipped", "write_shipped")
+__all__: Sequence[str] = ("close_release",)

@@ -32,7 +32,7 @@ import zxingcpp
 from PIL import Image
 
 from drivers.printers.cups import CupsPrinter, open_cups_printer
-from drivers.printers.directory import DirectoryPrinter, open_directory_printer, safe_file_stem
+from drivers.printers.directory import DirectoryPrinter, open_directory_printer
 from drivers.printers.errors import UnconfirmedPrintError
 from drivers.printers.zpl_file import ZPLFilePrinter
 from drivers.printers.zpl_serial import ZPLSerialPrinter
@@ -407,24 +407,24 @@ def test_directory_writes_png_and_pdf_that_decode(tmp_path: Path, document: Rend
     printer = open_printer(f"dir://{target}")
     assert isinstance(printer, DirectoryPrinter)
     printer.send(document)
-    assert sorted(p.name for p in target.iterdir()) == ["lot_L-42.pdf", "lot_L-42.png"]
-    png = target / "lot_L-42.png"
+    assert sorted(p.name for p in target.iterdir()) == ["lot%20L-42.pdf", "lot%20L-42.png"]
+    png = target / "lot%20L-42.png"
     assert png.read_bytes() == document.png()
     assert decode(Image.open(io.BytesIO(png.read_bytes()))) == [PAYLOAD]
-    assert decode_pdf((target / "lot_L-42.pdf").read_bytes()) == [PAYLOAD]
+    assert decode_pdf((target / "lot%20L-42.pdf").read_bytes()) == [PAYLOAD]
     assert printer.probe() == f"writes png, pdf to {target}"
 
 
 def test_directory_reprint_replaces_files_whole(tmp_path: Path, document: RenderedLabel) -> None:
     printer = DirectoryPrinter(tmp_path, formats=("png", "pdf", "zpl"))
-    (tmp_path / "lot_L-42.zpl").write_bytes(b"old")
+    (tmp_path / "lot%20L-42.zpl").write_bytes(b"old")
     printer.send(document)
     printer.send(document)
-    assert (tmp_path / "lot_L-42.zpl").read_bytes() == document.zpl()
+    assert (tmp_path / "lot%20L-42.zpl").read_bytes() == document.zpl()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "lot_L-42.pdf",
-        "lot_L-42.png",
-        "lot_L-42.zpl",
+        "lot%20L-42.pdf",
+        "lot%20L-42.png",
+        "lot%20L-42.zpl",
     ]  # no temporary files left behind
 
 
@@ -445,14 +445,30 @@ def test_directory_that_is_a_file(tmp_path: Path, document: RenderedLabel) -> No
 @pytest.mark.parametrize(
     ("name", "stem"),
     [
-        ("lot L-42", "lot_L-42"),
-        ("../../etc/passwd", "etc_passwd"),
-        ("...", "label"),
-        ("a/b", "a_b"),
+        ("lot L-42", "lot%20L-42"),
+        ("../../etc/passwd", "%2E.%2F..%2Fetc%2Fpasswd"),
+        ("...", "%2E.."),
+        ("a/b", "a%2Fb"),
+        ("a_b", "a_b"),
     ],
 )
-def test_safe_file_stem(name: str, stem: str) -> None:
-    assert safe_file_stem(name) == stem
+def test_directory_file_names_keep_every_name_apart(
+    tmp_path: Path, document: RenderedLabel, name: str, stem: str
+) -> None:
+    printer = DirectoryPrinter(tmp_path / "labels", formats=("zpl",))
+    named = RenderedLabel(document.content, job_id="job-1", name=name)
+    printer.send(named)
+    assert printer.paths(named) == [tmp_path / "labels" / f"{stem}.zpl"]
+    assert [p.name for p in (tmp_path / "labels").iterdir()] == [f"{stem}.zpl"]
+
+
+def test_directory_lots_a_slash_1_and_a_underscore_1_get_two_files(
+    tmp_path: Path, document: RenderedLabel
+) -> None:
+    printer = DirectoryPrinter(tmp_path, formats=("zpl",))
+    for name in ("A/1", "A_1"):
+        printer.send(RenderedLabel(document.content, job_id=name, name=name))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A%2F1.zpl", "A_1.zpl"]
 
 
 # --- CUPS (cups://) ------------------------------------------------------------------------

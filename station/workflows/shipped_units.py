@@ -1,4 +1,4 @@
-"""What a released unit holds, as moving data for the receiver; and the file it is written to.
+"""What a released unit holds, as moving data for the receiver.
 
 `describe_unit` turns a lot into the manifest `Unit` the buyer's station will
 receive: a received lot passes on the moving data it arrived with; a lot made here
@@ -7,20 +7,13 @@ pallet made here lists what was put on it. Every content line carries the receiv
 lots upstream of it (`ContentLine.provenance`). What cannot be described truthfully
 (a mixed pallet partly used, a lot without a GTIN and without an SSCC) comes back as
 a reason, which the release turns into an INCOMPLETE_TRACE finding.
-
-`write_outbound` writes the manifest atomically: a receiver never sees half a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import re
-import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Protocol
 
 from station.domain.lots.provenance import Genealogy
@@ -28,8 +21,6 @@ from station.domain.manifest.model import ContentLine, Place, Unit, UpstreamLot
 from station.domain.manifest.outbound import SiteIdentity
 from station.domain.printable import printable
 from station.store.views.lots import LotRecord
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class LotLookup(Protocol):
@@ -182,31 +173,3 @@ def _made_line(
         date_of_manufacture=dt.datetime.fromisoformat(record.made_at).date(),
         provenance=tuple(upstream),
     )
-
-
-def outbound_path(directory: Path, shipment_id: str) -> Path:
-    """Where the outbound manifest of `shipment_id` is written."""
-    return directory / f"{_UNSAFE.sub('_', shipment_id)}.json"
-
-
-def write_outbound(path: Path, manifest: Mapping[str, Any]) -> Path:
-    """Write `manifest` as JSON at `path` atomically (temp file, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return path
