@@ -162,35 +162,40 @@ def template_from_dict(
         if "name" in data and data["name"] != name:
             raise reader.fail("name", f"{data['name']!r} differs from the table's key {name!r}")
     size = reader.size(data)
+    # Keys left out take the defaults of the model's own dataclasses.
     defaults = LabelStyle()
     style = LabelStyle(
         title_font_mm=reader.mm(data, "title_font_mm", defaults.title_font_mm),
         margin_mm=reader.mm(data, "margin_mm", defaults.margin_mm, allow_zero=True),
         qr_mm=reader.optional_mm(data, "qr_mm"),
         arrangement=Arrangement(
-            reader.choice(data, "arrangement", tuple(a.value for a in Arrangement), "auto")
+            reader.choice(
+                data, "arrangement", tuple(a.value for a in Arrangement), defaults.arrangement.value
+            )
         ),
-        error=reader.choice(data, "error", _ERROR_LEVELS, "M", upper=True),
+        error=reader.choice(data, "error", _ERROR_LEVELS, defaults.error, upper=True),
     )
     if 2 * size.dots(style.margin_mm) >= min(size.width_dots, size.height_dots):
         raise reader.fail("margin_mm", f"{style.margin_mm:g} mm leaves no room on the label")
     if kind == "command-sheet":
+        sheet = CommandSheetTemplate(template_name, size)
         return CommandSheetTemplate(
             name=template_name,
             size=size,
             commands=reader.commands(data),
-            title=reader.string(data, "title", "STATION COMMANDS"),
-            columns=reader.count(data, "columns", 2),
-            caption_font_mm=reader.mm(data, "caption_font_mm", 4.0),
-            note_font_mm=reader.mm(data, "note_font_mm", 3.0),
-            notes=reader.flag(data, "notes", True),
+            title=reader.string(data, "title", sheet.title),
+            columns=reader.count(data, "columns", sheet.columns),
+            caption_font_mm=reader.mm(data, "caption_font_mm", sheet.caption_font_mm),
+            note_font_mm=reader.mm(data, "note_font_mm", sheet.note_font_mm),
+            notes=reader.flag(data, "notes", sheet.notes),
             style=style,
         )
+    label = LabelTemplate(template_name, size, fields=())
     return LabelTemplate(
         name=template_name,
         size=size,
         fields=reader.fields(data),
-        title=reader.string(data, "title", ""),
+        title=reader.string(data, "title", label.title),
         style=style,
     )
 
@@ -338,12 +343,12 @@ class _Reader:
             elif isinstance(value, Mapping):
                 inner = _Reader(self.where(where))
                 inner.keys(value, _FIELD_KEYS)
-                field_name = inner.text(value, "name")
+                named = FieldSpec(inner.text(value, "name"))
                 spec = FieldSpec(
-                    name=field_name,
-                    caption=inner.string(value, "caption", _default_caption(field_name)),
-                    font_mm=inner.mm(value, "font_mm", 3.5),
-                    required=inner.flag(value, "required", True),
+                    name=named.name,
+                    caption=inner.string(value, "caption", _default_caption(named.name)),
+                    font_mm=inner.mm(value, "font_mm", named.font_mm),
+                    required=inner.flag(value, "required", named.required),
                 )
             else:
                 raise self.fail(where, f"expected a field name or a table, found {_kind(value)}")
