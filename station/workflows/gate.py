@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from station.domain.checks.release import LotFacts, ReleaseRecord, ReleaseUnit, lot_problem
-from station.domain.manifest.model import item_key
 from station.domain.printable import printable
 from station.domain.scanning.classify import ClassifierRules, classify
 from station.domain.scanning.codes import Gs1Code
 from station.store.views.lots import LotRecord
+from station.workflows.unit_label import unit_named
 
 
 class GateView(Protocol):
@@ -79,18 +79,8 @@ class GateAnswer:
 def unit_id_of(view: GateView, text: str, rules: ClassifierRules, symbology: str | None) -> str:
     """The unit a scanned label or typed id names (an SSCC, a lot made here, an item key)."""
     code = classify(text, rules, symbology)
-    if isinstance(code, Gs1Code):
-        if code.sscc:
-            return code.sscc
-        if code.gtin:
-            if code.lot is not None and code.serial is None:
-                record = view.lot(code.lot)
-                if record is not None and record.kind == "produced":
-                    return code.lot
-            key = item_key(code.gtin, lot=code.lot, serial=code.serial)
-            if key is not None:
-                return key
-    return text.strip()
+    named = unit_named(code, view) if isinstance(code, Gs1Code) else None
+    return named or text.strip()
 
 
 def gate_check(

@@ -27,7 +27,7 @@ from station.domain.checks.receiving import (
 )
 from station.domain.events import EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
-from station.domain.manifest.model import Manifest, Unit, item_key
+from station.domain.manifest.model import Manifest, Unit
 from station.domain.operators import Operator, Role
 from station.domain.printable import printable
 from station.domain.risk import RiskPolicy
@@ -57,6 +57,7 @@ from station.ports import (
 from station.workflows.outcome import Outcome
 from station.workflows.receipt_close import close_receipt, hold_shipment
 from station.workflows.session import Session, SessionSettings, refuse, unreadable
+from station.workflows.unit_label import unit_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,9 +324,7 @@ class ReceivingWorkflow:
     # -- units --------------------------------------------------------------
 
     def _gs1(self, receipt: ReceiptRecord, code: Gs1Code) -> Outcome:
-        unit_id = code.sscc or (
-            item_key(code.gtin, lot=code.lot, serial=code.serial) if code.gtin else None
-        )
+        unit_id = unit_named(code)
         if unit_id is None:
             return refuse(
                 FindingCode.NOT_APPLICABLE,

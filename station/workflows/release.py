@@ -37,7 +37,7 @@ from station.domain.checks.receiving import MovingDataField
 from station.domain.checks.release import ReleaseRecord, ReleaseStatus, packaging_damaged
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
-from station.domain.manifest.model import Manifest, Unit
+from station.domain.manifest.model import Manifest
 from station.domain.manifest.outbound import SiteIdentity
 from station.domain.operators import Operator, Role
 from station.domain.printable import printable
@@ -66,6 +66,7 @@ from station.workflows.release_checks import (
 )
 from station.workflows.release_close import close_release
 from station.workflows.session import Session, SessionSettings, refuse, unreadable
+from station.workflows.unit_label import unit_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +174,6 @@ class ReleaseWorkflow:
         """Every ordered unit with its state, then units scanned that the order lacks."""
         return self.checks.board(release)
 
-    def order_lot_id(self, unit: Unit) -> str:
-        """The lot an order's unit names: its SSCC, a lot made here, or a received item."""
-        return self.checks.order_lot_id(unit)
-
     # -- dispatch ---------------------------------------------------------------
 
     def _dispatch(self, code: Code, text: str) -> Outcome:
@@ -204,7 +201,7 @@ class ReleaseWorkflow:
         if isinstance(code, SealCode):
             return self._seal(release, code.number)
         if isinstance(code, Gs1Code):
-            lot_id = self.checks.lot_id(code)
+            lot_id = unit_named(code, self.view)
             if lot_id is None:
                 return refuse(
                     FindingCode.NOT_APPLICABLE,

@@ -3,10 +3,11 @@
 `ReleaseChecks` answers, for one release, whether a unit may ship now (see
 `station.domain.checks.release` for the rules: releasable state, complete trace, no held
 input, on the order, label agrees with the record, serials where the order needs
-them), which lot a scanned label or an ordered unit names, and what the release
-board shows for each unit. `check_scanned_unit` checks a unit when it is scanned
-and records what its check found (RELEASE_UNIT_CHECKED, made by `unit_checked`);
-the close (`station.workflows.release_close`) checks every unit again.
+them) and what the release board shows for each unit (which lot a label or an
+order names is read by `station.workflows.unit_label`). `check_scanned_unit` checks a
+unit when it is scanned and records what its check found (RELEASE_UNIT_CHECKED, made
+by `unit_checked`); the close (`station.workflows.release_close`) checks every unit
+again.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from station.store.views.lots import LotRecord
 from station.workflows.outcome import Outcome
 from station.workflows.session import Session
 from station.workflows.shipped_units import describe_unit, origin_line
+from station.workflows.unit_label import unit_ordered
 
 
 class ReleaseView(Protocol):
@@ -128,38 +130,11 @@ class ReleaseChecks:
         checked = {u.unit_id: u for u in self.view.units(release.release_id)}
         rows: list[BoardRow] = []
         for unit in self.order(release).units:
-            lot_id = self.order_lot_id(unit)
+            lot_id = unit_ordered(unit, self.view)
             found = checked.pop(lot_id, None)
             rows.append(_row(lot_id, True, found))
         rows.extend(_row(unit_id, False, found) for unit_id, found in checked.items())
         return rows
-
-    def order_lot_id(self, unit: Unit) -> str:
-        """The lot an order's unit names: its SSCC, a lot made here, or a received item."""
-        if unit.sscc is not None:
-            return unit.sscc
-        line = unit.contents[0] if unit.contents else None
-        if line is not None and line.lot is not None and line.serial is None:
-            record = self.view.lot(line.lot)
-            if (
-                record is not None
-                and record.kind == "produced"
-                and (line.gtin is None or line.gtin == record.gtin)
-            ):
-                return line.lot
-        return unit.unit_id or "?"
-
-    def lot_id(self, code: Gs1Code) -> str | None:
-        """The lot a GS1 label names (None: it names a product, not a unit)."""
-        if code.sscc:
-            return code.sscc
-        if code.gtin is None:
-            return None
-        if code.lot is not None and code.serial is None:
-            record = self.view.lot(code.lot)
-            if record is not None and record.kind == "produced":
-                return code.lot
-        return item_key(code.gtin, lot=code.lot, serial=code.serial)
 
     def check(self, release: ReleaseRecord, lot_id: str, code: Gs1Code | None) -> list[Finding]:
         """Every reason `lot_id` may not ship on `release` now (empty: it may)."""
@@ -293,7 +268,7 @@ def check_scanned_unit(
         uom=record.uom if record else None,
     )
     if not findings:
-        ordered = [checks.order_lot_id(u) for u in checks.order(release).units]
+        ordered = [unit_ordered(u, checks.view) for u in checks.order(release).units]
         done = {u.unit_id for u in checks.view.units(release.release_id)} | {lot_id}
         progress = f"{sum(1 for u in ordered if u in done)}/{len(ordered)}"
         headline = f"OK {printable(lot_id)}: passes release for {release.shipment_id} "

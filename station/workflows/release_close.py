@@ -39,6 +39,7 @@ from station.workflows.outcome import Outcome
 from station.workflows.release_checks import ReleaseChecks, unit_checked
 from station.workflows.session import Session
 from station.workflows.shipped_units import describe_unit
+from station.workflows.unit_label import unit_ordered
 
 
 def close_release(
@@ -56,7 +57,7 @@ def close_release(
     blocking: list[Blocking] = []
     described: list[Unit] = []
     rechecked: list[Event] = []
-    packaging = {checks.order_lot_id(u): u.packaging for u in order.units}
+    packaging = {unit_ordered(u, checks.view): u.packaging for u in order.units}
     for unit in units:
         code = classify(unit.label, rules)
         findings = checks.check(release, unit.unit_id, code if isinstance(code, Gs1Code) else None)
@@ -74,7 +75,7 @@ def close_release(
     problems = [
         *check_order(
             release.shipment_id,
-            ordered_units=[checks.order_lot_id(u) for u in order.units],
+            ordered_units=[unit_ordered(u, checks.view) for u in order.units],
             released_units=[u.unit_id for u in units],
             ordered_lines=[line for u in order.units for line in u.contents],
             released_lines=[line for u in described for line in u.contents],
