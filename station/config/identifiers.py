@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from station.config.reader import TableReader
-from station.domain.lots.allocation import AllocationError, LotTemplate, SsccRange
+from station.domain.lots.allocation import AllocationError
+from station.domain.lots.lot_template import LotTemplate
+from station.domain.lots.sscc_range import SsccRange
 
 IDENTIFIER_KEYS = (
     "company_prefix",

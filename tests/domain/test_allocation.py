@@ -10,16 +10,10 @@ from biip.sscc import Sscc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from station.domain.lots.allocation import (
-    LOT_TEMPLATE_FIELDS,
-    AllocationError,
-    LotTemplate,
-    RangeStatus,
-    SsccRange,
-    find_overlaps,
-    is_gs1_lot,
-    ranges_overlap,
-)
+from station.domain.gs1.character_set import is_gs1_text
+from station.domain.lots.allocation import AllocationError
+from station.domain.lots.lot_template import LOT_TEMPLATE_FIELDS, LotTemplate
+from station.domain.lots.sscc_range import RangeStatus, SsccRange, find_overlaps, ranges_overlap
 
 PREFIX = "7613032"
 
@@ -391,11 +385,11 @@ def test_render_refuses_a_counter_past_max_seq_and_a_missing_gtin() -> None:
     assert str(caught.value) == "Lot template '{gtin}{seq}' uses {gtin}, but no GTIN was given."
 
 
-def test_is_gs1_lot() -> None:
-    assert is_gs1_lot("A" * 20)
-    assert not is_gs1_lot("A" * 21)
-    assert not is_gs1_lot("")
-    assert not is_gs1_lot("Ä1")
+def test_is_gs1_text() -> None:
+    assert is_gs1_text("A" * 20)
+    assert not is_gs1_text("A" * 21)
+    assert not is_gs1_text("")
+    assert not is_gs1_text("Ä1")
 
 
 @given(
@@ -408,7 +402,7 @@ def test_rendered_lots_are_valid_and_distinct_per_day(
 ) -> None:
     template = LotTemplate("{site}{yy}{doy}-{seq:04}")
     first, second = (template.render(site, "d1", date, seq) for seq in seqs)
-    assert is_gs1_lot(first) and is_gs1_lot(second)
+    assert is_gs1_text(first) and is_gs1_text(second)
     assert first != second
     assert len(first) == len(template.example(site, "d1"))
 
@@ -427,11 +421,18 @@ def test_every_field_is_documented_in_order() -> None:
     )
 
 
-def test_module_doctests() -> None:
+@pytest.mark.parametrize(
+    "module",
+    [
+        "station.domain.lots.sscc_range",
+        "station.domain.lots.lot_template",
+        "station.domain.gs1.character_set",
+    ],
+)
+def test_module_doctests(module: str) -> None:
     import doctest
+    import importlib
 
-    from station.domain.lots import allocation
-
-    result = doctest.testmod(allocation)
+    result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
     assert result.attempted > 0

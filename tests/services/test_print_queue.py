@@ -219,7 +219,7 @@ def test_no_label_for_held_material(tmp_path: Path, config: StationConfig, clock
 def test_sscc_range_running_low_is_warned(
     tmp_path: Path, config: StationConfig, clock: Any
 ) -> None:
-    from station.domain.lots.allocation import SsccRange
+    from station.domain.lots.sscc_range import SsccRange
 
     small = dataclasses.replace(
         config.identifiers, sscc_range=SsccRange("0614141", 9, 100000, 100004)

@@ -33,6 +33,7 @@ from typing import Final, TypeVar
 
 from biip.checksums import gs1_standard_check_digit
 
+from station.domain.gs1.character_set import gs1_text_problem
 from station.domain.manifest.model import (
     Direction,
     Manifest,
@@ -52,8 +53,6 @@ _DIGITS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 _REGION = re.compile(r"([A-Za-z]{2})-[A-Za-z0-9]{1,3}")
-# GS1 General Specifications, figure 7.11-1: the characters AI 10 and AI 21 may hold.
-_CSET82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}")
 
 
 class Problems:
@@ -167,14 +166,10 @@ def check_serial(text: str, where: str, out: Problems) -> str | None:
 
 def _check_gs1_text(what: str, text: str, where: str, out: Problems) -> str | None:
     """Lots and serials: what a GS1 barcode can carry, or scans could never match them."""
-    if _CSET82.fullmatch(text):
+    problem = gs1_text_problem(text)
+    if problem is None:
         return text
-    out.add(
-        where,
-        f"Invalid {what} {show(text)}: expected 1 to 20 characters of the GS1 character "
-        f"set 82 (letters, digits and !\"%&'()*+,-./:;<=>?_), found "
-        + (f"{len(text)} characters." if len(text) > 20 else "other characters."),
-    )
+    out.add(where, f"Invalid {what} {show(text)}: {problem}.")
     return None
 
 
