@@ -6,7 +6,7 @@ A scanner that identifies as a USB keyboard normally types into whatever has
 focus. Read through evdev with an exclusive grab, its keystrokes reach only the
 station: not the terminal, not a text field, and not the keyboard-wedge burst
 detector. This module holds the device half: open the event device with
-python-evdev, grab it, read events in a thread (`drivers.serial_scanner`'s
+python-evdev, grab it, read events in a thread (`drivers.reader`'s
 `ReconnectingSource`), hand them to `drivers.evdev_keymap.EvdevDecoder` (the
 pure half that knows layouts), and release the grab on stop.
 
@@ -55,8 +55,9 @@ from drivers.reader import (
     READ_TIMEOUT_S,
     RECONNECT_MAX_S,
     ReconnectingSource,
+    Run,
     check_params,
-    flag_param,
+    device_path,
     reconnect_param,
 )
 from drivers.urls import DeviceURL
@@ -128,7 +129,7 @@ class EvdevSettings:
 _EVDEV_PARAMS = ("layout", "suffix", "gap_ms", "aim", "grab", "reconnect_max_s")
 
 
-class EvdevScanner(ReconnectingSource):
+class EvdevScanner(ReconnectingSource[InputDeviceLike]):
     """A keyboard scanner read from a Linux input device, grabbed, in its own thread."""
 
     def __init__(
@@ -142,13 +143,11 @@ class EvdevScanner(ReconnectingSource):
         self.settings = settings
         self.decoder = EvdevDecoder(settings.keyboard)
         self._open_device = open_device
-        self._device: InputDeviceLike | None = None
-        self._grabbed = False
 
     def _connecting_detail(self) -> str:
         return f"opening {self.settings.path}"
 
-    def _connect(self) -> str:
+    def _connect(self, run: Run) -> tuple[InputDeviceLike, str]:
         path = self.settings.path
         device = self._open_device(path)
         if self.settings.grab:
@@ -162,17 +161,12 @@ class EvdevScanner(ReconnectingSource):
                         exc.errno, "another program holds an exclusive grab on the device"
                     ) from None
                 raise
-        self._device = device
-        self._grabbed = self.settings.grab
         self.decoder.reset()
         layout = self.settings.keyboard.layout.name
-        how = "grabbed" if self._grabbed else "NOT grabbed: keystrokes also reach the desktop"
-        return f"{path}, layout {layout}, {how}"
+        how = "grabbed" if self.settings.grab else "NOT grabbed: keystrokes also reach the desktop"
+        return device, f"{path}, layout {layout}, {how}"
 
-    def _poll(self) -> list[Scan]:
-        device = self._device
-        if device is None:
-            raise OSError(errno.ENODEV, "device is closed")
+    def _poll(self, run: Run, device: InputDeviceLike) -> list[Scan]:
         readable, _, _ = select.select([device.fd], [], [], READ_TIMEOUT_S)
         now = time.monotonic()
         scans: list[Scan] = []
@@ -195,16 +189,12 @@ class EvdevScanner(ReconnectingSource):
     def _drain(self) -> list[Scan]:
         return self.decoder.flush(time.monotonic(), force=True)
 
-    def _disconnect(self) -> None:
-        device, self._device = self._device, None
-        if device is None:
-            return
+    def _disconnect(self, device: InputDeviceLike) -> None:
         try:
-            if self._grabbed:
+            if self.settings.grab:
                 with contextlib.suppress(OSError):
                     device.ungrab()
         finally:
-            self._grabbed = False
             device.close()
 
     def _notice(self) -> str | None:
@@ -257,15 +247,9 @@ def open_evdev_scanner(url: DeviceURL, *, open_device: DeviceOpener | None = Non
 def evdev_settings(url: DeviceURL) -> EvdevSettings:
     """Validate an ``evdev://`` URL into settings."""
     check_params(url, _EVDEV_PARAMS)
-    if url.host:
-        raise DeviceError(
-            f"{url.text}: expected an absolute device path after evdev:// "
-            f"(evdev:///dev/input/by-id/..., three slashes), found host {url.host!r}"
-        )
-    if not url.path or url.path == "/":
-        raise DeviceError(
-            f"{url.text}: expected a device path, e.g. evdev:///dev/input/by-id/usb-...-event-kbd"
-        )
+    path = device_path(
+        url, "evdev:///dev/input/by-id/usb-...-event-kbd", "evdev:///dev/input/by-id/..."
+    )
     layout_name = url.param("layout", "us").strip().lower()
     layout = LAYOUTS.get(layout_name)
     if layout is None:
@@ -278,15 +262,15 @@ def evdev_settings(url: DeviceURL) -> EvdevSettings:
             layout=layout,
             suffix=KeySuffix.parse(url.param("suffix", KeySuffix.ENTER.value)),
             gap_ms=url.float_param("gap_ms", 0.0) if "gap_ms" in url.params else None,
-            aim=flag_param(url, "aim", default=False),
+            aim=url.flag_param("aim", default=False),
             device=url.text,
         )
         EvdevDecoder(keyboard)
     except ValueError as exc:
         raise DeviceError(f"{url.text}: {exc}") from None
     return EvdevSettings(
-        path=url.path,
+        path=path,
         keyboard=keyboard,
-        grab=flag_param(url, "grab", default=True),
+        grab=url.flag_param("grab", default=True),
         reconnect_max_s=reconnect_param(url),
     )

@@ -2,7 +2,7 @@
 
 A camera, a network stream or a video file are read through ``cv2.VideoCapture``
 (`CaptureFrames`); a folder of images is read in name order (`DirectoryFrames`).
-`drivers.camera` decodes whatever a source yields; tests hand it their own source,
+`drivers.camera_scanner` decodes whatever a source yields; tests hand it their own source,
 the one seam where a physical camera is replaced.
 """
 

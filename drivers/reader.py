@@ -1,9 +1,11 @@
-"""The reader-thread machinery every scanner that reads a device in a thread shares.
+"""The reconnect loop every scan source that reads a device in a thread shares.
 
-`ReconnectingSource` owns the thread, the status reports and the reconnect backoff;
-a driver (`drivers.serial_scanner`, `drivers.evdev_scanner`) supplies only how to
-connect, read once and disconnect. The URL helpers check the query parameters
-these drivers have in common.
+`ReconnectingSource` owns the thread, the status reports and the reconnect
+backoff; a driver (`drivers.serial_scanner`, `drivers.evdev_scanner`,
+`drivers.camera_scanner`) supplies only how to open its device, read from it
+once, give up what a lost device left pending and close it, and what to say
+while it waits to try again. The helpers at the end check the URL parameters
+the serial and evdev drivers have in common.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from drivers.urls import DeviceURL
 from station.domain.scanning.scan import Scan
@@ -20,7 +23,7 @@ from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
 
 RECONNECT_MIN_S = 0.2
-"""First wait before reopening a device; it doubles on each failure."""
+"""Default first wait before reopening a device; it doubles on each failure."""
 
 RECONNECT_MAX_S = 5.0
 """Default longest wait between attempts to reopen a device."""
@@ -29,7 +32,9 @@ READ_TIMEOUT_S = 0.1
 """How long one read may block: bounds how long `stop` takes."""
 
 JOIN_TIMEOUT_S = 2.0
-"""How long `stop` waits for the reader thread before giving up on it."""
+"""How long `stop` waits for the threads of a source before giving up on them."""
+
+DeviceT = TypeVar("DeviceT")
 
 
 def describe(exc: BaseException) -> str:
@@ -38,7 +43,21 @@ def describe(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-class ReconnectingSource:
+class Run:
+    """One start..stop of a source: its threads share this and nothing else.
+
+    A new `ReconnectingSource.start` after `stop` gets a new run, so a thread
+    of the old one still blocked in a device read only ever sees its own stop
+    signal and can no longer change the status.
+    """
+
+    def __init__(self, first_wait_s: float) -> None:
+        self.stopping = threading.Event()
+        self.wait_s = first_wait_s
+        """The wait before the next attempt to reopen the device."""
+
+
+class ReconnectingSource(Generic[DeviceT]):
     """A scan source that reads a device in a daemon thread and reconnects with backoff.
 
     Subclasses say how to open the device (`_connect`), read from it once
@@ -48,22 +67,36 @@ class ReconnectingSource:
     makes sure nothing a device or a callback does can end the thread or raise
     into the caller.
 
+    The backoff: the first wait is ``reconnect_min_s``, each wait doubles the
+    next one up to ``reconnect_max_s``, and reaching ``CONNECTED`` starts it
+    afresh. `_cannot_open` and `_lost` say what ``RECONNECTING`` reports while
+    waiting, or end the run (a file read to its end).
+
     ``on_status`` is called from the reader thread whenever the state or its
-    detail changes (not for each scan: `status` always has the current count).
-    An exception raised by ``on_scan`` or ``on_status`` is caught; the one from
-    ``on_scan`` is put in the status detail.
+    detail changes (not for each scan: `status` always has the current count),
+    and with ``STOPPED`` from `stop`. An exception raised by ``on_scan`` or
+    ``on_status`` is caught; the one from ``on_scan`` is put in the status detail.
     """
 
-    def __init__(self, device_id: str, *, reconnect_max_s: float = RECONNECT_MAX_S) -> None:
+    join_timeout_s = JOIN_TIMEOUT_S
+
+    def __init__(
+        self,
+        device_id: str,
+        *,
+        reconnect_max_s: float = RECONNECT_MAX_S,
+        reconnect_min_s: float = RECONNECT_MIN_S,
+    ) -> None:
         self.device_id = device_id
         self.reconnect_max_s = reconnect_max_s
-        self.reconnect_min_s = min(RECONNECT_MIN_S, reconnect_max_s)
+        self.reconnect_min_s = min(reconnect_min_s, reconnect_max_s)
         self._lock = threading.Lock()
         self._status = DeviceStatus(
             device=device_id, state=DeviceState.STOPPED, detail="not started"
         )
-        self._stop_event = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._run = self._new_run()
+        self._run.stopping.set()
+        self._threads: list[threading.Thread] = []
         self._on_scan: Callable[[Scan], None] = _ignore
         self._on_status: Callable[[DeviceStatus], None] = _ignore
 
@@ -74,31 +107,35 @@ class ReconnectingSource:
         on_scan: Callable[[Scan], None],
         on_status: Callable[[DeviceStatus], None],
     ) -> None:
-        """Start reading in a daemon thread and return at once; ignored while running."""
-        if self._thread is not None and self._thread.is_alive():
+        """Start reading in a daemon thread and return at once; ignored until `stop`."""
+        if not self._run.stopping.is_set():
             return
         self._on_scan = on_scan
         self._on_status = on_status
-        self._stop_event = threading.Event()
+        run = self._run = self._new_run()
+        self._starting(run)
         with self._lock:
             # Posted from the thread: callbacks never run on the caller's thread.
             self._status = dataclasses.replace(
                 self._status, state=DeviceState.CONNECTING, detail=self._connecting_detail()
             )
-        self._thread = threading.Thread(
-            target=self._run, name=f"scanner {self.device_id}", daemon=True
-        )
-        self._thread.start()
+        name = f"scanner {self.device_id}"
+        self._threads = [
+            threading.Thread(target=self._read, args=(run,), name=name, daemon=True),
+            *self._more_threads(run, name),
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
-        """Stop reading, close the device and wait (briefly) for the thread to end."""
-        self._stop_event.set()
-        thread = self._thread
-        if thread is None:
-            self._set(DeviceState.STOPPED, "stopped")
-            return
-        if thread is not threading.current_thread():
-            thread.join(JOIN_TIMEOUT_S)
+        """Stop reading, close the device and wait (briefly) for the threads to end."""
+        run = self._run
+        run.stopping.set()
+        deadline = time.monotonic() + self.join_timeout_s
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
+        self._update(run, state=DeviceState.STOPPED, detail="stopped", force=True)
 
     def status(self) -> DeviceStatus:
         """The current status snapshot."""
@@ -107,14 +144,28 @@ class ReconnectingSource:
 
     # -- what subclasses provide ------------------------------------------------
 
+    def _new_run(self) -> Run:
+        return Run(self.reconnect_min_s)
+
+    def _starting(self, run: Run) -> None:
+        """Reset what one run must not inherit from the last (called by `start`)."""
+
+    def _more_threads(self, run: Run, name: str) -> list[threading.Thread]:
+        """Threads to start beside the reader thread."""
+        return []
+
     def _connecting_detail(self) -> str:
         return f"opening {self.device_id}"
 
-    def _connect(self) -> str:
-        """Open the device, or raise with the reason; return the detail for ``CONNECTED``."""
+    def _connect(self, run: Run) -> tuple[DeviceT, str | None]:
+        """Open the device, or raise with the reason.
+
+        Returns the device and the detail for ``CONNECTED``; ``None`` when the
+        source reports ``CONNECTED`` itself (a camera, once a frame came).
+        """
         raise NotImplementedError
 
-    def _poll(self) -> list[Scan]:
+    def _poll(self, run: Run, device: DeviceT) -> list[Scan]:
         """Read once, waiting at most about `READ_TIMEOUT_S`; raise when the device is lost."""
         raise NotImplementedError
 
@@ -122,56 +173,67 @@ class ReconnectingSource:
         """Scans still pending when the device was lost or the source stopped."""
         return []
 
-    def _disconnect(self) -> None:
+    def _disconnect(self, device: DeviceT) -> None:
         """Close the device; may raise (ignored)."""
 
     def _notice(self) -> str | None:
         """A note for the status detail after a poll (e.g. cut frames), or ``None``."""
         return None
 
+    def _cannot_open(self, run: Run, exc: Exception, wait_s: float) -> str | None:
+        """The ``RECONNECTING`` detail after `_connect` raised `exc`; ``None`` ends the run."""
+        return f"cannot open: {describe(exc)}; next try in {wait_s:g} s"
+
+    def _lost(self, run: Run, exc: Exception, wait_s: float) -> str | None:
+        """The ``RECONNECTING`` detail after `_poll` raised `exc`; ``None`` ends the run."""
+        return f"disconnected: {describe(exc)}"
+
+    def _figures(self, status: DeviceStatus) -> DeviceStatus:
+        """`status` with the source's own rolling figures (a camera's fps), refreshed."""
+        return status
+
     # -- the thread -------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _read(self, run: Run) -> None:
+        """Open, read until lost, wait and open again, until stopped."""
         self._post(self.status())
-        delay = self.reconnect_min_s
-        stop = self._stop_event
+        stop = run.stopping
         while not stop.is_set():
+            detail: str | None
             try:
-                connected = self._connect()
+                device, connected = self._connect(run)
             except Exception as exc:
-                self._set(
-                    DeviceState.RECONNECTING,
-                    f"cannot open: {describe(exc)}; next try in {delay:g} s",
-                )
-                if stop.wait(delay):
-                    break
-                delay = min(delay * 2, self.reconnect_max_s)
-                continue
-            delay = self.reconnect_min_s
-            self._set(DeviceState.CONNECTED, connected)
-            lost = self._read_until_lost(stop)
-            self._deliver(self._safely(self._drain))
-            with contextlib.suppress(Exception):
-                self._disconnect()
-            if lost is not None:
-                self._set(DeviceState.RECONNECTING, f"disconnected: {lost}")
-                if stop.wait(delay):
-                    break
-        self._set(DeviceState.STOPPED, "stopped")
+                detail = self._cannot_open(run, exc, run.wait_s)
+            else:
+                if connected is not None:
+                    self._update(run, state=DeviceState.CONNECTED, detail=connected)
+                lost = self._read_until_lost(run, device)
+                self._deliver(run, self._safely(self._drain))
+                with contextlib.suppress(Exception):
+                    self._disconnect(device)
+                if lost is None:
+                    return
+                detail = self._lost(run, lost, run.wait_s)
+            if detail is None:
+                return
+            self._update(run, state=DeviceState.RECONNECTING, detail=detail)
+            if stop.wait(run.wait_s):
+                return
+            run.wait_s = min(run.wait_s * 2, self.reconnect_max_s)
 
-    def _read_until_lost(self, stop: threading.Event) -> str | None:
-        """Poll until stopped (``None``) or the device fails (the reason)."""
+    def _read_until_lost(self, run: Run, device: DeviceT) -> Exception | None:
+        """Poll until stopped (``None``) or the device fails (the exception)."""
         noticed: str | None = None
-        while not stop.is_set():
+        while not run.stopping.is_set():
             try:
-                scans = self._poll()
+                scans = self._poll(run, device)
             except Exception as exc:
-                return describe(exc)
-            self._deliver(scans)
+                return exc
+            self._deliver(run, scans)
             notice = self._notice()
             if notice is not None and notice != noticed:
                 noticed = notice
-                self._set(DeviceState.CONNECTED, notice)
+                self._update(run, state=DeviceState.CONNECTED, detail=notice)
         return None
 
     def _safely(self, step: Callable[[], list[Scan]]) -> list[Scan]:
@@ -180,7 +242,8 @@ class ReconnectingSource:
         except Exception:
             return []
 
-    def _deliver(self, scans: list[Scan]) -> None:
+    def _deliver(self, run: Run, scans: list[Scan]) -> None:
+        """Count each scan and hand it to ``on_scan``; a failure there goes in the detail."""
         for scan in scans:
             with self._lock:
                 self._status = dataclasses.replace(
@@ -189,16 +252,34 @@ class ReconnectingSource:
             try:
                 self._on_scan(scan)
             except Exception as exc:
-                state = self.status().state
-                self._set(state, f"on_scan failed: {exc!r}; the scan was not handled")
+                self._update(run, detail=f"on_scan failed: {exc!r}; the scan was not handled")
 
-    def _set(self, state: DeviceState, detail: str) -> None:
+    def _update(
+        self,
+        run: Run,
+        *,
+        state: DeviceState | None = None,
+        detail: str | None = None,
+        force: bool = False,
+    ) -> None:
+        """Change state and/or detail, refresh the figures, and tell the listener of a change."""
         with self._lock:
+            if (run.stopping.is_set() or run is not self._run) and not force:
+                return  # a thread finishing after stop() must not revive the status
+            if state is DeviceState.CONNECTED:
+                run.wait_s = self.reconnect_min_s
             current = self._status
-            if current.state is state and current.detail == detail:
+            new = self._figures(
+                dataclasses.replace(
+                    current,
+                    state=state if state is not None else current.state,
+                    detail=detail if detail is not None else current.detail,
+                )
+            )
+            if new == current:
                 return
-            self._status = snapshot = dataclasses.replace(current, state=state, detail=detail)
-        self._post(snapshot)
+            self._status = new
+        self._post(new)
 
     def _post(self, snapshot: DeviceStatus) -> None:
         # A failing status callback has nowhere to be reported but `status()`.
@@ -217,17 +298,20 @@ def check_params(url: DeviceURL, known: tuple[str, ...]) -> None:
             raise DeviceError(f"{url.text}: unknown parameter {name!r} (known: {', '.join(known)})")
 
 
-def flag_param(url: DeviceURL, name: str, *, default: bool) -> bool:
-    """A ``0``/``1`` (or ``false``/``true``, ``no``/``yes``) parameter."""
-    raw = url.params.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise DeviceError(f"{url.text}: {name}={raw!r}: expected 0 or 1")
+def device_path(url: DeviceURL, example: str, short: str) -> str:
+    """The device path of a ``scheme:///dev/...`` URL; `DeviceError` showing `example` if none.
+
+    `short` is how the message writes the three-slash form, e.g.
+    ``serial:///dev/ttyACM0`` or ``evdev:///dev/input/by-id/...``.
+    """
+    if url.host:
+        raise DeviceError(
+            f"{url.text}: expected an absolute device path after {url.scheme}:// "
+            f"({short}, three slashes), found host {url.host!r}"
+        )
+    if not url.path or url.path == "/":
+        raise DeviceError(f"{url.text}: expected a device path, e.g. {example}")
+    return url.path
 
 
 def reconnect_param(url: DeviceURL) -> float:

@@ -43,8 +43,9 @@ from drivers.reader import (
     READ_TIMEOUT_S,
     RECONNECT_MAX_S,
     ReconnectingSource,
+    Run,
     check_params,
-    flag_param,
+    device_path,
     reconnect_param,
 )
 from drivers.urls import DeviceURL
@@ -89,7 +90,7 @@ class SerialSettings:
 _SERIAL_PARAMS = ("baud", "suffix", "gap_ms", "aim", "encoding", "reconnect_max_s")
 
 
-class SerialScanner(ReconnectingSource):
+class SerialScanner(ReconnectingSource[SerialPort]):
     """A scanner on a serial port, read in its own thread."""
 
     def __init__(
@@ -103,21 +104,17 @@ class SerialScanner(ReconnectingSource):
         self.settings = settings
         self.framer = ScanFramer(settings.framing)
         self._open_port = open_port
-        self._port: SerialPort | None = None
 
     def _connecting_detail(self) -> str:
         return f"opening {self.settings.path}"
 
-    def _connect(self) -> str:
+    def _connect(self, run: Run) -> tuple[SerialPort, str]:
         settings = self.settings
-        self._port = self._open_port(settings.path, settings.baud, READ_TIMEOUT_S)
+        port = self._open_port(settings.path, settings.baud, READ_TIMEOUT_S)
         self.framer.reset()
-        return f"{settings.path} at {settings.baud} baud"
+        return port, f"{settings.path} at {settings.baud} baud"
 
-    def _poll(self) -> list[Scan]:
-        port = self._port
-        if port is None:
-            raise OSError("port is closed")
+    def _poll(self, run: Run, port: SerialPort) -> list[Scan]:
         data = port.read(port.in_waiting or 1)
         now = time.monotonic()
         return self.framer.feed(data, now) if data else self.framer.flush(now)
@@ -125,10 +122,8 @@ class SerialScanner(ReconnectingSource):
     def _drain(self) -> list[Scan]:
         return self.framer.flush(time.monotonic(), force=True)
 
-    def _disconnect(self) -> None:
-        port, self._port = self._port, None
-        if port is not None:
-            port.close()
+    def _disconnect(self, port: SerialPort) -> None:
+        port.close()
 
     def _notice(self) -> str | None:
         framer = self.framer
@@ -155,13 +150,7 @@ def open_serial_scanner(
 def serial_settings(url: DeviceURL) -> SerialSettings:
     """Validate a ``serial://`` URL into settings."""
     check_params(url, _SERIAL_PARAMS)
-    if url.host:
-        raise DeviceError(
-            f"{url.text}: expected an absolute device path after serial:// "
-            f"(serial:///dev/ttyACM0, three slashes), found host {url.host!r}"
-        )
-    if not url.path or url.path == "/":
-        raise DeviceError(f"{url.text}: expected a device path, e.g. serial:///dev/ttyACM0")
+    path = device_path(url, "serial:///dev/ttyACM0", "serial:///dev/ttyACM0")
     baud = url.int_param("baud", 9600)
     if baud <= 0:
         raise DeviceError(
@@ -172,14 +161,14 @@ def serial_settings(url: DeviceURL) -> SerialSettings:
             suffix=Suffix.parse(url.param("suffix", Suffix.CR.value)),
             gap_ms=url.float_param("gap_ms", 0.0) if "gap_ms" in url.params else None,
             encoding=url.param("encoding", "latin-1"),
-            aim=flag_param(url, "aim", default=False),
+            aim=url.flag_param("aim", default=False),
             device=url.text,
         )
         ScanFramer(framing)
     except ValueError as exc:
         raise DeviceError(f"{url.text}: {exc}") from None
     return SerialSettings(
-        path=url.path,
+        path=path,
         baud=baud,
         framing=framing,
         reconnect_max_s=reconnect_param(url),

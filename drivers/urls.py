@@ -7,10 +7,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from station.errors import DeviceError
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,23 +37,41 @@ class DeviceURL:
 
     def int_param(self, name: str, default: int) -> int:
         """A whole-number query parameter; a bad value is a `DeviceError` naming it."""
-        raw = self.params.get(name)
-        if raw is None:
-            return default
-        try:
-            return int(raw)
-        except ValueError:
-            raise DeviceError(f"{self.text}: {name}={raw!r} is not a whole number") from None
+        return self._converted(name, default, int, "is not a whole number")
 
     def float_param(self, name: str, default: float) -> float:
         """A numeric query parameter; a bad value is a `DeviceError` naming it."""
+        return self._converted(name, default, float, "is not a number")
+
+    def flag_param(self, name: str, *, default: bool) -> bool:
+        """A ``0``/``1`` (or ``false``/``true``, ``no``/``yes``, ``off``/``on``) parameter."""
+        return self._converted(name, default, _flag, "expected 0 or 1", sep=": ")
+
+    def _converted(
+        self,
+        name: str,
+        default: _T,
+        convert: Callable[[str], _T],
+        expected: str,
+        *,
+        sep: str = " ",
+    ) -> _T:
         raw = self.params.get(name)
         if raw is None:
             return default
         try:
-            return float(raw)
+            return convert(raw)
         except ValueError:
-            raise DeviceError(f"{self.text}: {name}={raw!r} is not a number") from None
+            raise DeviceError(f"{self.text}: {name}={raw!r}{sep}{expected}") from None
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
 
 
 def parse_device_url(text: str) -> DeviceURL:

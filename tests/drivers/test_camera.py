@@ -18,9 +18,12 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import CameraScanner, Debouncer, Frame, FrameSource, open_camera_scanner
+from drivers.camera import open_camera_scanner
+from drivers.camera_scanner import CameraScanner
+from drivers.debounce import Debouncer
 from drivers.decoders import get_decoder
 from drivers.decoders.zbar import zbar_available
+from drivers.frames import Frame, FrameSource
 from drivers.registry import open_scanner
 from drivers.urls import parse_device_url
 from station.domain.scanning.scan import Scan

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import zxingcpp
 
-import drivers.camera
+import drivers.debounce
 import drivers.decoders
 import drivers.decoders.zxing
 from drivers.decode_files import decode_paths, result_as_dict
@@ -489,7 +489,7 @@ def test_decode_paths_expands_folders_and_checks_arguments(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "module", [drivers.decoders, drivers.decoders.zxing, drivers.camera, blackbox_corpus], ids=str
+    "module", [drivers.decoders, drivers.decoders.zxing, drivers.debounce, blackbox_corpus], ids=str
 )
 def test_module_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
