@@ -51,6 +51,22 @@ def test_headless_paths_do_not_load_textual() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
+def test_help_loads_no_heavy_library() -> None:
+    code = (
+        "import sys;"
+        "from station.cli.main import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('numpy', 'PIL', 'biip', 'cv2', 'zxingcpp', 'textual');"
+        "bad = [m for m in sys.modules if m.split('.')[0] in heavy];"
+        "assert not bad, bad"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_domain_imports_nothing_that_does_io() -> None:
     for path in sorted((REPO / "station" / "domain").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""`python -m station.cli.main`: the same entry point as the `station` console script."""
+"""`python -m station.cli`: the same entry point as the `station` console script."""
 
 import sys
 

@@ -1,24 +1,69 @@
-"""Shared by the `station` sub-command modules: exit codes and the common options.
+"""Shared by the `station` sub-command modules: exit codes, the common options, output.
 
 Every sub-command takes ``--config`` and ``--data-dir``; these helpers turn them into a
-loaded config or an open station, the same way for every command module.
+loaded config or an open station, the same way for every command module. The config
+and the station load here, when a command runs, never when the parser is built: so
+``station --help`` imports neither the GS1 parser, the label renderers nor the store.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from station.bootstrap import Station, default_data_dir, open_station
-from station.config import StationConfig, load_config
+from station.domain.printable import printable
+
+if TYPE_CHECKING:
+    from station.bootstrap import Station
+    from station.config import StationConfig
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
 
 def config_from_args(args: argparse.Namespace) -> StationConfig:
     """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example)."""
+    from station.config import load_config  # noqa: PLC0415 - loaded when a command runs
+
     return load_config(args.config)
 
 
 def open_from_args(args: argparse.Namespace) -> Station:
     """The station for ``--config`` and ``--data-dir`` (or the default data directory)."""
+    from station.bootstrap import default_data_dir, open_station  # noqa: PLC0415 - as above
+
     return open_station(config_from_args(args), args.data_dir or default_data_dir())
+
+
+@contextmanager
+def station_from_args(args: argparse.Namespace) -> Iterator[Station]:
+    """`open_from_args`, closed when the block ends however it ends."""
+    station = open_from_args(args)
+    try:
+        yield station
+    finally:
+        station.close()
+
+
+def print_json(data: Any, *, indent: int | None = None) -> None:
+    """`data` as ASCII JSON on stdout (decimals as their strings)."""
+    print(json.dumps(data, ensure_ascii=True, indent=indent, default=str))
+
+
+def refuse(message: str, status: int = EXIT_ERROR) -> int:
+    """Print ``station: message`` on stderr and return the exit status to end with."""
+    print(f"station: {message}", file=sys.stderr)
+    return status
+
+
+def not_known(what: str, name: str) -> int:
+    """Nothing is known by `name`: say so (made printable) and return `EXIT_INVALID`."""
+    return refuse(f"no {what} is known by {printable(name)!r}", EXIT_INVALID)
+
+
+def attributes(record: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named attributes of `record`, in that order: one JSON object per record."""
+    return {name: getattr(record, name) for name in names}

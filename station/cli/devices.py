@@ -7,12 +7,11 @@ Drivers load only inside the command functions, so building the parser stays hea
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from station.cli.common import EXIT_INVALID, EXIT_OK, config_from_args
+from station.cli.common import EXIT_INVALID, EXIT_OK, config_from_args, print_json
 from station.domain.printable import printable
 
 
@@ -37,7 +36,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     results = probe_all(config.scanners, config.printers, wait=args.wait)
     if args.json:
-        print(json.dumps([r.as_dict() for r in results], ensure_ascii=True, indent=2))
+        print_json([r.as_dict() for r in results], indent=2)
     else:
         for r in results:
             print(f"{r.role:<8} {printable(r.url, 50):<50} {r.state:<12} {printable(r.detail, 80)}")
@@ -50,7 +49,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     results = decode_paths(args.files, args.decoder, args.formats, rules=config.rules)
     if args.json:
-        print(json.dumps([result_as_dict(r) for r in results], ensure_ascii=True, indent=2))
+        print_json([result_as_dict(r) for r in results], indent=2)
     else:
         for result in results:
             data = result_as_dict(result)

@@ -1,4 +1,4 @@
-"""Headless scanning: one scan per input line, one verdict per output line.
+"""Headless scanning, ``station scan``: one scan per input line, one verdict per output line.
 
 For fixed-mount scanners and scripts. It runs the same recorder the TUI uses, so
 each line is written (and flushed) only after the scan's events are committed.
@@ -6,15 +6,60 @@ each line is written (and flushed) only after the scan's events are committed.
 
 from __future__ import annotations
 
+import argparse
 import json
-from collections.abc import Iterable
-from typing import Any, TextIO
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TextIO
 
+from station.cli.common import EXIT_ERROR, EXIT_OK, refuse, station_from_args
 from station.domain.printable import printable
 from station.domain.scanning.scan import Scan
-from station.workflows.recorder import Recorded, ScanRecorder
+
+if TYPE_CHECKING:
+    from station.workflows.recorder import Recorded, ScanRecorder
 
 LITERAL_GS = "\\x1d"
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``scan`` to the `station` command's sub-parsers."""
+    scan = sub.add_parser(
+        "scan",
+        parents=[common],
+        help="headless: one scan per stdin line, one verdict per stdout line",
+    )
+    scan.add_argument(
+        "--mode",
+        choices=["receive", "release"],
+        default="receive",
+        help="workflow (default receive)",
+    )
+    scan.add_argument("--operator", required=True, metavar="BADGE", help="badge of the operator")
+    scan.add_argument(
+        "--shipment", metavar="ID", help="shipment to open or join before the first scan"
+    )
+    scan.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    with station_from_args(args) as station:
+        recorder = station.release_recorder if args.mode == "release" else station.recorder
+        login = recorder.login(args.operator, device="headless")
+        if login.outcome.login is None:
+            return refuse(login.outcome.headline)
+        if args.shipment:
+            picked = recorder.select_shipment(args.shipment, device="headless")
+            line = (
+                json.dumps(result_json(args.shipment, picked))
+                if args.json
+                else result_text(args.shipment, picked)
+            )
+            print(line, flush=True)
+            if picked.outcome.verdict.value in ("reject", "error"):
+                return EXIT_ERROR
+        failures = run_scans(recorder, sys.stdin, sys.stdout, as_json=args.json, device="headless")
+    return EXIT_ERROR if failures else EXIT_OK
 
 
 def decode_line(line: str) -> str:
@@ -75,3 +120,7 @@ def _extra(expected: str | None, found: str | None) -> dict[str, str]:
     if found is not None:
         extra["found"] = found
     return extra
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"scan": cmd_scan}
+"""Sub-command name -> handler, merged into the `station` command's table."""

@@ -9,18 +9,49 @@ The label renderers and report builders load only inside the command functions.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from station.bootstrap import Station
-from station.cli.common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, open_from_args
+from station.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    attributes,
+    not_known,
+    print_json,
+    refuse,
+    station_from_args,
+)
 from station.domain.lots.transform_plan import TransformKind
 from station.domain.printable import printable
 from station.errors import StationError
+
+if TYPE_CHECKING:
+    from station.bootstrap import Station
+
+_LOT_FIELDS = (
+    "lot_id",
+    "kind",
+    "status",
+    "quantity",
+    "consumed",
+    "uom",
+    "gtin",
+    "product",
+    "made_at",
+)
+_JOB_FIELDS = (
+    "job_id",
+    "lot_id",
+    "printer",
+    "state",
+    "attempts",
+    "last_error",
+    "reprint_of",
+    "reason",
+    "queued_at",
+)
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -81,38 +112,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_lots(args: argparse.Namespace) -> int:
-    station = open_from_args(args)
-    try:
+    with station_from_args(args) as station:
         if args.lots_command == "list":
             return _lots_list(station, args)
         return _lots_new(station, args)
-    finally:
-        station.close()
 
 
 def _lots_list(station: Station, args: argparse.Namespace) -> int:
     records = station.lots.lots(status=args.status)
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "lot_id": r.lot_id,
-                        "kind": r.kind,
-                        "status": r.status,
-                        "quantity": str(r.quantity),
-                        "consumed": str(r.consumed),
-                        "uom": r.uom,
-                        "gtin": r.gtin,
-                        "product": r.product,
-                        "made_at": r.made_at,
-                    }
-                    for r in records
-                ],
-                ensure_ascii=True,
-                indent=2,
-            )
-        )
+        print_json([attributes(r, _LOT_FIELDS) for r in records], indent=2)
     else:
         for r in records:
             left = r.quantity - r.consumed
@@ -129,41 +138,35 @@ def _lots_new(station: Station, args: argparse.Namespace) -> int:
 
     operator = station.config.operator_by_badge(args.operator)
     if operator is None:
-        print(f"station: badge {printable(args.operator)!r} is not on the roster", file=sys.stderr)
-        return EXIT_ERROR
+        return refuse(f"badge {printable(args.operator)!r} is not on the roster")
     today = station.clock.now().date()
     checks = [
         qualification(operator, role, station.config.required_training, today)
         for role in (Role.RECEIVE, Role.RELEASE)
     ]
     if not any(c.ok for c in checks):
-        print(f"station: refused: {checks[0].reason}", file=sys.stderr)
-        return EXIT_ERROR
+        return refuse(f"refused: {checks[0].reason}")
     try:
         parents = tuple(_parent(station, text) for text in args.parent)
         outputs = tuple(Decimal(q) for q in args.output)
         loss = Decimal(args.loss)
     except (InvalidOperation, ValueError) as exc:
-        print(f"station: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return refuse(str(exc))
     result = station.lot_desk.transform(
         TransformRequest(TransformKind(args.kind), parents, outputs, loss), operator
     )
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "message": result.message,
-                    "new_ids": list(result.new_ids),
-                    "event_id": result.event_id,
-                    "problems": [
-                        {"code": p.code.value, "message": p.message, "lot_id": p.lot_id}
-                        for p in result.problems
-                    ],
-                },
-                ensure_ascii=True,
-            )
+        print_json(
+            {
+                "ok": result.ok,
+                "message": result.message,
+                "new_ids": list(result.new_ids),
+                "event_id": result.event_id,
+                "problems": [
+                    {"code": p.code.value, "message": p.message, "lot_id": p.lot_id}
+                    for p in result.problems
+                ],
+            }
         )
     else:
         print(result.message if result.ok else f"refused: {result.message}")
@@ -187,23 +190,20 @@ def cmd_label(args: argparse.Namespace) -> int:
     from labels.document import RenderedLabel  # noqa: PLC0415
     from station.services.print_queue import build_label  # noqa: PLC0415
 
-    station = open_from_args(args)
-    try:
+    with station_from_args(args) as station:
         if args.sheet:
             content: Any = command_sheet(station.config.rules.command_prefix)
         else:
             lot = station.lots.lot(args.id)
             if lot is None:
-                print(f"station: no lot is known by {printable(args.id)!r}", file=sys.stderr)
-                return EXIT_INVALID
+                return not_known("lot", args.id)
             content = build_label(station.config, station.lots, lot)
         if args.print and not args.sheet:
             operator = station.config.operator_by_badge(args.operator or "")
             try:
                 job = station.printing.queue(args.id, operator.id if operator else None)
             except StationError as exc:
-                print(f"station: refused: {exc}", file=sys.stderr)
-                return EXIT_INVALID
+                return refuse(f"refused: {exc}", EXIT_INVALID)
             print(f"queued print job {job} for {args.id}")
         document = RenderedLabel(content, job_id="preview", name=args.id)
         data = {"png": document.png, "pdf": document.pdf, "zpl": document.zpl}.get(args.format)
@@ -214,8 +214,6 @@ def cmd_label(args: argparse.Namespace) -> int:
         elif not args.print:
             print(f"label payload: {content.qr_payload if hasattr(content, 'qr_payload') else ''}")
             print("use --out FILE to write it, --print to queue it")
-    finally:
-        station.close()
     return EXIT_OK
 
 
@@ -227,17 +225,12 @@ def _svg(content: Any) -> bytes:
 
 
 def cmd_print_queue(args: argparse.Namespace) -> int:
-    station = open_from_args(args)
-    try:
+    with station_from_args(args) as station:
         queue = station.printing
         if args.reprint:
             operator = station.config.operator_by_badge(args.operator or "")
             if operator is None:
-                print(
-                    "station: a reprint needs --operator with a badge on the roster",
-                    file=sys.stderr,
-                )
-                return EXIT_ERROR
+                return refuse("a reprint needs --operator with a badge on the roster")
             job = queue.reprint(args.reprint, operator.id, args.reason)
             print(f"reprint queued as job {job}")
         if args.process:
@@ -246,25 +239,7 @@ def cmd_print_queue(args: argparse.Namespace) -> int:
                 print(f"{outcome.job_id} {outcome.state}: {printable(outcome.message, 120)}")
         jobs = queue.jobs()
         if args.json:
-            print(
-                json.dumps(
-                    [
-                        {
-                            "job_id": j.job_id,
-                            "lot_id": j.lot_id,
-                            "printer": j.printer,
-                            "state": j.state,
-                            "attempts": j.attempts,
-                            "last_error": j.last_error,
-                            "reprint_of": j.reprint_of,
-                            "reason": j.reason,
-                            "queued_at": j.queued_at,
-                        }
-                        for j in jobs
-                    ],
-                    ensure_ascii=True,
-                )
-            )
+            print_json([attributes(j, _JOB_FIELDS) for j in jobs])
         elif not args.process:
             for j in jobs:
                 error = f"  ({printable(j.last_error, 80)})" if j.last_error else ""
@@ -272,17 +247,14 @@ def cmd_print_queue(args: argparse.Namespace) -> int:
                     f"{j.job_id}  {printable(j.lot_id, 24):<24} {j.state:<10} {j.attempts}x "
                     f"{printable(j.printer, 40)}{error}"
                 )
-    finally:
-        station.close()
     return EXIT_OK
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
     from station.services.trace import render_text, trace  # noqa: PLC0415
 
-    station = open_from_args(args)
-    try:
-        forward = args.direction == "forward"
+    forward = args.direction == "forward"
+    with station_from_args(args) as station:
         node = trace(
             station.lots,
             station.view,
@@ -290,17 +262,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
             forward=forward,
             shipped_in=station.releases.shipped_in,
         )
-    finally:
-        station.close()
     if node is None:
-        print(f"station: no lot or unit is known by {printable(args.id)!r}", file=sys.stderr)
-        return EXIT_INVALID
+        return not_known("lot or unit", args.id)
     if args.json:
-        print(
-            json.dumps(
-                {"direction": args.direction, "tree": node.as_dict()}, ensure_ascii=True, indent=2
-            )
-        )
+        print_json({"direction": args.direction, "tree": node.as_dict()}, indent=2)
     else:
         print(render_text(node, forward=forward))
     return EXIT_OK
@@ -309,14 +274,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from station.services.provenance_report import build_report, render_html, render_json  # noqa: PLC0415
 
-    station = open_from_args(args)
-    try:
+    with station_from_args(args) as station:
         report = build_report(station, args.id)
-    finally:
-        station.close()
     if report is None:
-        print(f"station: no lot or unit is known by {printable(args.id)!r}", file=sys.stderr)
-        return EXIT_INVALID
+        return not_known("lot or unit", args.id)
     text = render_html(report) if args.format == "html" else render_json(report)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

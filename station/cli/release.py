@@ -10,19 +10,16 @@ release``, through the same recorder as the TUI.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from station.bootstrap import Station, default_data_dir, open_station
-from station.config import load_config
-from station.domain.checks.release import ReleaseRecord
+from station.cli.common import EXIT_INVALID, EXIT_OK, print_json, refuse, station_from_args
 from station.domain.printable import printable
-from station.workflows.gate import gate_check
 
-EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+if TYPE_CHECKING:
+    from station.bootstrap import Station
+    from station.domain.checks.release import ReleaseRecord
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -47,20 +44,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument("--out", type=Path, help="file to write (default: data dir outbound/)")
 
 
-def _open(args: argparse.Namespace) -> Station:
-    return open_station(load_config(args.config), args.data_dir or default_data_dir())
-
-
 def cmd_gate(args: argparse.Namespace) -> int:
-    station = _open(args)
-    try:
+    from station.workflows.gate import gate_check  # noqa: PLC0415 - loaded when a command runs
+
+    with station_from_args(args) as station:
         answer = gate_check(
             station.releases, args.id.replace("\\x1d", "\x1d"), station.config.rules
         )
-    finally:
-        station.close()
     if args.json:
-        print(json.dumps(answer.as_dict(), ensure_ascii=True))
+        print_json(answer.as_dict())
     else:
         print(answer.headline)
         for reason in answer.reasons:
@@ -72,11 +64,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    station = _open(args)
-    try:
+    with station_from_args(args) as station:
         return _ACTIONS[args.release_command](station, args)
-    finally:
-        station.close()
 
 
 def _list(station: Station, args: argparse.Namespace) -> int:
@@ -96,7 +85,7 @@ def _list(station: Station, args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        print(json.dumps(rows, ensure_ascii=True, indent=2))
+        print_json(rows, indent=2)
     else:
         for row in rows:
             print(
@@ -113,11 +102,10 @@ def _show(station: Station, args: argparse.Namespace) -> int:
         found = station.releases.releases_of(args.id)
         release = found[-1] if found else None
     if release is None:
-        print(f"station: no release of or by {printable(args.id)!r}", file=sys.stderr)
-        return EXIT_INVALID
+        return refuse(f"no release of or by {printable(args.id)!r}", EXIT_INVALID)
     data = _release_data(station, release)
     if args.json:
-        print(json.dumps(data, ensure_ascii=True, indent=2))
+        print_json(data, indent=2)
         return EXIT_OK
     print(
         f"Release {release.release_id} of {release.shipment_id} at {release.station_id}: "
