@@ -42,83 +42,52 @@ suffix never came. Over-long scans are cut at ``max_length`` characters, as in
 `drivers.framing`. With ``aim=True`` a leading AIM identifier goes to
 `Scan.symbology`.
 
-Adding a layout: write its two rows per keyboard row (plain and Shift, in
-the order of the ``_ROW_*`` key tuples), its AltGr characters and dead keys,
-call `keyboard_layout`, and add it to `LAYOUTS`. Check it against
-``xkbcli compile-keymap --layout XX`` or the layout's chart.
+The layouts themselves are in `drivers.keyboard_layouts`, the key codes in
+`drivers.input_codes`.
 
 Nothing here raises on any event sequence: input from a device is data.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from drivers.framing import (
-    DEFAULT_GAP_MS,
+from drivers.input_codes import (
+    EV_KEY,
+    EV_SYN,
+    KEY_6,
+    KEY_BACKSLASH,
+    KEY_CAPSLOCK,
+    KEY_ENTER,
+    KEY_KPENTER,
+    KEY_LEFTALT,
+    KEY_LEFTBRACE,
+    KEY_LEFTCTRL,
+    KEY_LEFTSHIFT,
+    KEY_MINUS,
+    KEY_PRESS,
+    KEY_RELEASE,
+    KEY_REPEAT,
+    KEY_RIGHTALT,
+    KEY_RIGHTBRACE,
+    KEY_RIGHTCTRL,
+    KEY_RIGHTSHIFT,
+    KEY_SPACE,
+    KEY_TAB,
+    SYN_DROPPED,
+    SYN_REPORT,
+)
+from drivers.keyboard_layouts import KEYPAD_DIGITS, US, KeyboardLayout
+from drivers.scan_assembly import (
     DEFAULT_MAX_LENGTH,
-    DEFAULT_SAFETY_GAP_MS,
-    nanoseconds,
-    split_aim,
+    assembled_scan,
+    check_max_length,
+    scan_gap_s,
 )
 from station.domain.scanning.scan import Scan
-
-# linux/input-event-codes.h: event types and the codes this module reads.
-EV_SYN = 0x00
-EV_KEY = 0x01
-EV_MSC = 0x04
-EV_LED = 0x11
-SYN_REPORT = 0
-SYN_DROPPED = 3
-MSC_SCAN = 0x04
-
-KEY_RELEASE, KEY_PRESS, KEY_REPEAT = 0, 1, 2
-
-KEY_ESC = 1
-KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9, KEY_0 = range(2, 12)
-KEY_MINUS = 12
-KEY_EQUAL = 13
-KEY_BACKSPACE = 14
-KEY_TAB = 15
-KEY_Q, KEY_W, KEY_E, KEY_R, KEY_T, KEY_Y, KEY_U, KEY_I, KEY_O, KEY_P = range(16, 26)
-KEY_LEFTBRACE = 26
-KEY_RIGHTBRACE = 27
-KEY_ENTER = 28
-KEY_LEFTCTRL = 29
-KEY_A, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K, KEY_L = range(30, 39)
-KEY_SEMICOLON = 39
-KEY_APOSTROPHE = 40
-KEY_GRAVE = 41
-KEY_LEFTSHIFT = 42
-KEY_BACKSLASH = 43
-KEY_Z, KEY_X, KEY_C, KEY_V, KEY_B, KEY_N, KEY_M = range(44, 51)
-KEY_COMMA = 51
-KEY_DOT = 52
-KEY_SLASH = 53
-KEY_RIGHTSHIFT = 54
-KEY_KPASTERISK = 55
-KEY_LEFTALT = 56
-KEY_SPACE = 57
-KEY_CAPSLOCK = 58
-KEY_NUMLOCK = 69
-KEY_KP7, KEY_KP8, KEY_KP9 = 71, 72, 73
-KEY_KPMINUS = 74
-KEY_KP4, KEY_KP5, KEY_KP6 = 75, 76, 77
-KEY_KPPLUS = 78
-KEY_KP1, KEY_KP2, KEY_KP3 = 79, 80, 81
-KEY_KP0 = 82
-KEY_KPDOT = 83
-KEY_102ND = 86
-KEY_KPENTER = 96
-KEY_RIGHTCTRL = 97
-KEY_KPSLASH = 98
-KEY_RIGHTALT = 100
-KEY_KPEQUAL = 117
-KEY_KPCOMMA = 121
 
 GS = "\x1d"
 """The GS1 group separator."""
@@ -128,32 +97,6 @@ _CTRLS = frozenset({KEY_LEFTCTRL, KEY_RIGHTCTRL})
 _ALTS = frozenset({KEY_LEFTALT, KEY_RIGHTALT})
 _MODIFIERS = _SHIFTS | _CTRLS | _ALTS
 
-_KEYPAD_DIGITS: Mapping[int, str] = MappingProxyType(
-    {
-        KEY_KP0: "0",
-        KEY_KP1: "1",
-        KEY_KP2: "2",
-        KEY_KP3: "3",
-        KEY_KP4: "4",
-        KEY_KP5: "5",
-        KEY_KP6: "6",
-        KEY_KP7: "7",
-        KEY_KP8: "8",
-        KEY_KP9: "9",
-    }
-)
-_KEYPAD: Mapping[int, str] = MappingProxyType(
-    {
-        **_KEYPAD_DIGITS,
-        KEY_KPDOT: ".",
-        KEY_KPSLASH: "/",
-        KEY_KPASTERISK: "*",
-        KEY_KPMINUS: "-",
-        KEY_KPPLUS: "+",
-        KEY_KPEQUAL: "=",
-        KEY_KPCOMMA: ",",
-    }
-)
 _LAYOUT_FREE: Mapping[int, str] = MappingProxyType(
     {KEY_ENTER: "\r", KEY_KPENTER: "\r", KEY_TAB: "\t", KEY_SPACE: " "}
 )
@@ -169,115 +112,6 @@ _CTRL_BY_POSITION: Mapping[int, str] = MappingProxyType(
     }
 )
 """Ctrl with the US keys ``[ \\ ] 6 -``: what HID scanners send for ESC, FS, GS, RS, US."""
-
-# The printing keys of an ISO (105-key) keyboard, row by row, in the order a
-# layout's row strings list their characters.
-_ROW_E = (
-    *(KEY_GRAVE, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9, KEY_0),
-    *(KEY_MINUS, KEY_EQUAL),
-)
-_ROW_D = (
-    *(KEY_Q, KEY_W, KEY_E, KEY_R, KEY_T, KEY_Y, KEY_U, KEY_I, KEY_O, KEY_P),
-    *(KEY_LEFTBRACE, KEY_RIGHTBRACE),
-)
-_ROW_C = (
-    *(KEY_A, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K, KEY_L),
-    *(KEY_SEMICOLON, KEY_APOSTROPHE, KEY_BACKSLASH),
-)
-_ROW_B = (
-    *(KEY_102ND, KEY_Z, KEY_X, KEY_C, KEY_V, KEY_B, KEY_N, KEY_M),
-    *(KEY_COMMA, KEY_DOT, KEY_SLASH),
-)
-ROWS = (_ROW_E, _ROW_D, _ROW_C, _ROW_B)
-"""Key codes of the four printing rows (number row first), as a layout lists them."""
-
-
-@dataclass(frozen=True, slots=True)
-class KeyboardLayout:
-    """What each key position types, per level, in one keyboard layout."""
-
-    name: str
-    levels: Mapping[int, tuple[str, str, str]]
-    """Key code -> characters (plain, Shift, AltGr); ``""`` where the level types nothing."""
-    dead: frozenset[tuple[int, int]] = frozenset()
-    """(key code, level) pairs that are dead keys."""
-    altgr: bool = False
-    """Whether right Alt is AltGr (the third level) rather than Alt."""
-
-
-def keyboard_layout(
-    name: str,
-    rows: tuple[tuple[str, str], ...],
-    *,
-    altgr: Mapping[int, str] | None = None,
-    dead: frozenset[tuple[int, int]] = frozenset(),
-    keypad: Mapping[int, str] | None = None,
-) -> KeyboardLayout:
-    """Build a layout from its rows (plain, Shift) in `ROWS` order, AltGr characters and keypad.
-
-    Giving `altgr` (even empty) makes right Alt the AltGr key of the layout.
-    """
-    if len(rows) != len(ROWS):
-        raise ValueError(f"layout {name!r}: expected {len(ROWS)} rows, found {len(rows)}")
-    levels: dict[int, tuple[str, str, str]] = {}
-    for codes, (plain, shifted) in zip(ROWS, rows, strict=True):
-        if not len(codes) == len(plain) == len(shifted):
-            raise ValueError(
-                f"layout {name!r}: row {plain!r} / {shifted!r}: expected {len(codes)} keys each"
-            )
-        for code, low, high in zip(codes, plain, shifted, strict=True):
-            levels[code] = (low, high, "")
-    for code, char in {**_KEYPAD, **(keypad or {})}.items():
-        # One character on every level, as xkb's two-level keypad type ignores AltGr.
-        levels[code] = (char, char, char)
-    for code, char in (altgr or {}).items():
-        low, high, _ = levels.get(code, ("", "", ""))
-        levels[code] = (low, high, char)
-    return KeyboardLayout(
-        name=name, levels=MappingProxyType(levels), dead=dead, altgr=altgr is not None
-    )
-
-
-US = keyboard_layout(
-    "us",
-    (
-        ("`1234567890-=", "~!@#$%^&*()_+"),
-        ("qwertyuiop[]", "QWERTYUIOP{}"),
-        ("asdfghjkl;'\\", 'ASDFGHJKL:"|'),
-        ("<zxcvbnm,./", ">ZXCVBNM<>?"),
-    ),
-)
-"""US English (the ``<>`` key of ISO keyboards types ``<`` and ``>`` as in xkb's pc105)."""
-
-DE = keyboard_layout(
-    "de",
-    (
-        ("^1234567890ß´", '°!"§$%&/()=?`'),
-        ("qwertzuiopü+", "QWERTZUIOPÜ*"),
-        ("asdfghjklöä#", "ASDFGHJKLÖÄ'"),
-        ("<yxcvbnm,.-", ">YXCVBNM;:_"),
-    ),
-    altgr={
-        KEY_2: "²",
-        KEY_3: "³",
-        KEY_7: "{",
-        KEY_8: "[",
-        KEY_9: "]",
-        KEY_0: "}",
-        KEY_MINUS: "\\",
-        KEY_Q: "@",
-        KEY_E: "€",
-        KEY_RIGHTBRACE: "~",
-        KEY_102ND: "|",
-        KEY_M: "µ",
-    },
-    dead=frozenset({(KEY_GRAVE, 0), (KEY_EQUAL, 0), (KEY_EQUAL, 1)}),
-    keypad={KEY_KPDOT: ","},
-)
-"""German (QWERTZ, xkb ``de`` with its dead keys)."""
-
-LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType({"us": US, "de": DE})
-"""Layouts by the name used in ``evdev://...?layout=``."""
 
 
 class KeySuffix(StrEnum):
@@ -352,16 +186,8 @@ class EvdevDecoder:
 
     def __init__(self, profile: KeyboardProfile) -> None:
         self.profile = profile
-        if profile.max_length < 1:
-            raise ValueError(f"max_length={profile.max_length!r}: expected at least 1")
-        gap_ms = profile.gap_ms
-        if gap_ms is None:
-            gap_ms = DEFAULT_GAP_MS if profile.suffix is KeySuffix.NONE else DEFAULT_SAFETY_GAP_MS
-        if not math.isfinite(gap_ms) or gap_ms < 0:
-            raise ValueError(f"gap_ms={gap_ms!r}: expected a number of milliseconds, 0 or more")
-        if profile.suffix is KeySuffix.NONE and gap_ms == 0:
-            raise ValueError("gap_ms=0: with suffix=none the gap is what ends a scan; expected > 0")
-        self.gap_s = gap_ms / 1000.0
+        check_max_length(profile.max_length)
+        self.gap_s = scan_gap_s(profile.gap_ms, gap_ends_scans=profile.suffix is KeySuffix.NONE)
         self.cut_scans = 0
         """Scans cut at `KeyboardProfile.max_length` so far."""
         self.dropped_reports = 0
@@ -431,8 +257,8 @@ class EvdevDecoder:
         keys = self._keys
         layout = self.profile.layout
         if self._alt_code_held():
-            if code in _KEYPAD_DIGITS:
-                keys.alt_digits = (keys.alt_digits + _KEYPAD_DIGITS[code])[-8:]
+            if code in KEYPAD_DIGITS:
+                keys.alt_digits = (keys.alt_digits + KEYPAD_DIGITS[code])[-8:]
             return None
         if keys.held & _CTRLS:
             return _ctrl_char(layout, code)
@@ -496,17 +322,8 @@ class EvdevDecoder:
         self._text.clear()
         if not text:
             return []
-        symbology: str | None = None
-        if self.profile.aim:
-            symbology, text = split_aim(text)
-        return [
-            Scan(
-                text=text,
-                device=self.profile.device,
-                symbology=symbology,
-                monotonic_ns=nanoseconds(at),
-            )
-        ]
+        profile = self.profile
+        return [assembled_scan(text, device=profile.device, aim=profile.aim, at=at)]
 
 
 def _ctrl_char(layout: KeyboardLayout, code: int) -> str | None:

@@ -50,7 +50,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from drivers.evdev_keymap import LAYOUTS, EvdevDecoder, KeyboardProfile, KeySuffix
+from drivers.evdev_keymap import EvdevDecoder, KeyboardProfile, KeySuffix
+from drivers.keyboard_layouts import LAYOUTS
 from drivers.reader import (
     READ_TIMEOUT_S,
     RECONNECT_MAX_S,

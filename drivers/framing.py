@@ -50,20 +50,16 @@ Nothing here raises on any bytes or times: input from a device is data.
 from __future__ import annotations
 
 import codecs
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from drivers.scan_assembly import (
+    DEFAULT_MAX_LENGTH,
+    assembled_scan,
+    check_max_length,
+    scan_gap_s,
+)
 from station.domain.scanning.scan import Scan
-
-DEFAULT_GAP_MS = 50.0
-"""Gap that ends a frame when the scanner sends no suffix."""
-
-DEFAULT_SAFETY_GAP_MS = 1000.0
-"""Gap after which a partial frame is flushed although its suffix has not come."""
-
-DEFAULT_MAX_LENGTH = 8192
-"""Frames longer than this many bytes are cut; no real barcode comes near it."""
 
 _ASCII_PROBE = "\r\n\t\x04\x1d]AZaz09 #"
 
@@ -112,7 +108,7 @@ class FramingProfile:
 
     gap_ms: float | None = None
     """Silence that ends a frame (``none``) or flushes a partial one (a suffix).
-    ``None`` picks `DEFAULT_GAP_MS` or `DEFAULT_SAFETY_GAP_MS`; 0 turns the
+    ``None`` picks the default (`drivers.scan_assembly.scan_gap_s`); 0 turns the
     safety flush off (not allowed with ``none``)."""
 
     encoding: str = "latin-1"
@@ -126,26 +122,6 @@ class FramingProfile:
 
     device: str = "serial"
     """Device id put on each `Scan`."""
-
-
-def split_aim(text: str) -> tuple[str | None, str]:
-    """Split a leading AIM symbology identifier (``]`` + letter + letter or digit) off `text`.
-
-    >>> split_aim("]C1010061414199999")
-    (']C1', '010061414199999')
-    >>> split_aim("0100614141999996")
-    (None, '0100614141999996')
-    """
-    if (
-        len(text) >= 3
-        and text[0] == "]"
-        and text[1].isascii()
-        and text[1].isalpha()
-        and text[2].isascii()
-        and text[2].isalnum()
-    ):
-        return text[:3], text[3:]
-    return None, text
 
 
 def check_encoding(encoding: str) -> str:
@@ -166,16 +142,6 @@ def check_encoding(encoding: str) -> str:
     return name
 
 
-def nanoseconds(at: float) -> int:
-    """`at` (monotonic seconds) as whole nanoseconds; 0 for a reading that is not finite.
-
-    >>> nanoseconds(1.5), nanoseconds(float("nan")), nanoseconds(1e300)
-    (1500000000, 0, 0)
-    """
-    ns = at * 1e9
-    return int(ns) if math.isfinite(ns) else 0
-
-
 class ScanFramer:
     """Turn chunks of bytes, as they arrive, into scans.
 
@@ -185,16 +151,8 @@ class ScanFramer:
     def __init__(self, profile: FramingProfile) -> None:
         self.profile = profile
         self.encoding = check_encoding(profile.encoding)
-        if profile.max_length < 1:
-            raise ValueError(f"max_length={profile.max_length!r}: expected at least 1")
-        gap_ms = profile.gap_ms
-        if gap_ms is None:
-            gap_ms = DEFAULT_GAP_MS if profile.suffix is Suffix.NONE else DEFAULT_SAFETY_GAP_MS
-        if not math.isfinite(gap_ms) or gap_ms < 0:
-            raise ValueError(f"gap_ms={gap_ms!r}: expected a number of milliseconds, 0 or more")
-        if profile.suffix is Suffix.NONE and gap_ms == 0:
-            raise ValueError("gap_ms=0: with suffix=none the gap is what ends a scan; expected > 0")
-        self.gap_s = gap_ms / 1000.0
+        check_max_length(profile.max_length)
+        self.gap_s = scan_gap_s(profile.gap_ms, gap_ends_scans=profile.suffix is Suffix.NONE)
         """Silence, in seconds, that ends (or safety-flushes) a frame; 0 for never."""
         self.cut_frames = 0
         """Frames cut at `FramingProfile.max_length` so far."""
@@ -301,14 +259,4 @@ class ScanFramer:
             self.discarded_bytes += len(raw) - limit
             raw = raw[:limit]
         text = raw.decode(self.encoding, errors="replace")
-        symbology: str | None = None
-        if self.profile.aim:
-            symbology, text = split_aim(text)
-        scans.append(
-            Scan(
-                text=text,
-                device=self.profile.device,
-                symbology=symbology,
-                monotonic_ns=nanoseconds(at),
-            )
-        )
+        scans.append(assembled_scan(text, device=self.profile.device, aim=self.profile.aim, at=at))

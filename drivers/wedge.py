@@ -57,11 +57,11 @@ Nothing here raises on any keystroke sequence: input from a device is data.
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from drivers.scan_assembly import nanoseconds, split_aim
 from station.domain.scanning.scan import Scan
 
 GS = "\x1d"
@@ -286,13 +286,13 @@ class WedgeAssembler:
 
     def _make_scan(self, text: str, at: float) -> Scan:
         symbology: str | None = None
-        if self.profile.aim_prefix and _starts_with_aim(text):
-            symbology, text = text[:3], text[3:]
+        if self.profile.aim_prefix:
+            symbology, text = split_aim(text)
         return Scan(
             text=self._normalise_gs(text),
             device=self.profile.device,
             symbology=symbology,
-            monotonic_ns=int(at * 1e9) if math.isfinite(at) else 0,
+            monotonic_ns=nanoseconds(at),
         )
 
     def _normalise_gs(self, text: str) -> str:
@@ -302,14 +302,3 @@ class WedgeAssembler:
         if profile.gs_mode is GsMode.ALT029:
             return text.replace(ALT029_TEXT, GS)
         return text
-
-
-def _starts_with_aim(text: str) -> bool:
-    return (
-        len(text) >= 3
-        and text[0] == "]"
-        and text[1].isascii()
-        and text[1].isalpha()
-        and text[2].isascii()
-        and text[2].isalnum()
-    )

@@ -23,9 +23,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers import evdev_keymap as km
+from drivers import input_codes as ic
+from drivers import keyboard_layouts as kl
 from drivers.evdev_keymap import (
-    DE,
+    EvdevDecoder,
+    KeyboardProfile,
+    KeySuffix,
+)
+from drivers.evdev_scanner import EvdevScanner, open_evdev_scanner
+from drivers.input_codes import (
     EV_KEY,
     EV_MSC,
     EV_SYN,
@@ -73,16 +79,15 @@ from drivers.evdev_keymap import (
     KEY_X,
     KEY_Y,
     KEY_Z,
-    LAYOUTS,
     MSC_SCAN,
     SYN_DROPPED,
     SYN_REPORT,
-    US,
-    EvdevDecoder,
-    KeyboardProfile,
-    KeySuffix,
 )
-from drivers.evdev_scanner import EvdevScanner, open_evdev_scanner
+from drivers.keyboard_layouts import (
+    DE,
+    LAYOUTS,
+    US,
+)
 from drivers.registry import open_scanner
 from drivers.urls import parse_device_url
 from station.domain.scanning.scan import Scan
@@ -97,8 +102,8 @@ WAIT_S = 3.0
 # HID usages (page 7) a scanner reports in MSC_SCAN before each key; the decoder
 # ignores them, they are here so the sequences look like what evtest records.
 HID_USAGE = {
-    **{getattr(km, f"KEY_{c}"): 0x70004 + i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")},
-    **{getattr(km, f"KEY_{d}"): 0x7001E + i for i, d in enumerate("123456789")},
+    **{getattr(ic, f"KEY_{c}"): 0x70004 + i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")},
+    **{getattr(ic, f"KEY_{d}"): 0x7001E + i for i, d in enumerate("123456789")},
     KEY_0: 0x70027,
     KEY_ENTER: 0x70028,
     KEY_TAB: 0x7002B,
@@ -292,11 +297,11 @@ DE_SCAN: list[Event] = [
     *tap(KEY_Y, KEY_LEFTSHIFT),  # Z
     *tap(KEY_Z),  # y
     *tap(KEY_L),
-    *tap(km.KEY_I),
-    *tap(km.KEY_N),
+    *tap(ic.KEY_I),
+    *tap(ic.KEY_N),
     *tap(KEY_D),
     *tap(KEY_E),
-    *tap(km.KEY_R),
+    *tap(ic.KEY_R),
     *tap(KEY_SLASH),  # -
     *tap(KEY_Z, KEY_LEFTSHIFT),  # Y
     *tap(KEY_7, KEY_LEFTSHIFT),  # /
@@ -308,9 +313,9 @@ DE_SCAN: list[Event] = [
     *tap(KEY_DOT, KEY_LEFTSHIFT),  # :
     *tap(KEY_BACKSLASH),  # #
     *tap(KEY_ENTER),
-    *tap(km.KEY_A),
+    *tap(ic.KEY_A),
     *tap(KEY_Q, KEY_RIGHTALT),  # @
-    *tap(km.KEY_B),
+    *tap(ic.KEY_B),
     *tap(KEY_MINUS, KEY_RIGHTALT),  # backslash
     *tap(KEY_C),
     *tap(KEY_102ND),  # <
@@ -351,14 +356,14 @@ def test_de_dead_keys_type_their_accent_and_swallow_a_following_space() -> None:
 
 
 def test_the_de_keypad_decimal_key_is_a_comma() -> None:
-    events = tap(km.KEY_KPDOT) + tap(KEY_KP1) + tap(KEY_KPENTER)
+    events = tap(ic.KEY_KPDOT) + tap(KEY_KP1) + tap(KEY_KPENTER)
     assert texts(decode(events, layout=DE)) == [",1"]
     assert texts(decode(events, layout=US)) == [".1"]
 
 
 def test_layouts_cover_every_printing_key_on_both_levels() -> None:
     for layout in LAYOUTS.values():
-        for row in km.ROWS:
+        for row in kl.ROWS:
             for code in row:
                 plain, shifted, _ = layout.levels[code]
                 assert len(plain) == 1
@@ -369,7 +374,7 @@ def test_layouts_cover_every_printing_key_on_both_levels() -> None:
 
 def test_a_layout_with_a_short_row_is_refused() -> None:
     with pytest.raises(ValueError, match=r"layout 'xx': row 'abc' / 'ABC': expected 13 keys each"):
-        km.keyboard_layout("xx", (("abc", "ABC"), ("", ""), ("", ""), ("", "")))
+        kl.keyboard_layout("xx", (("abc", "ABC"), ("", ""), ("", ""), ("", "")))
 
 
 # -- shift, caps lock, control keys --------------------------------------------------------
@@ -377,22 +382,22 @@ def test_a_layout_with_a_short_row_is_refused() -> None:
 
 def test_shift_either_side_and_caps_lock() -> None:
     events = (
-        tap(km.KEY_A, KEY_LEFTSHIFT)
-        + tap(km.KEY_A, KEY_RIGHTSHIFT)
-        + tap(km.KEY_A)
+        tap(ic.KEY_A, KEY_LEFTSHIFT)
+        + tap(ic.KEY_A, KEY_RIGHTSHIFT)
+        + tap(ic.KEY_A)
         + tap(KEY_CAPSLOCK)
-        + tap(km.KEY_A)
-        + tap(km.KEY_A, KEY_LEFTSHIFT)
+        + tap(ic.KEY_A)
+        + tap(ic.KEY_A, KEY_LEFTSHIFT)
         + tap(KEY_1)  # caps lock does not shift digits
         + tap(KEY_CAPSLOCK)
-        + tap(km.KEY_A)
+        + tap(ic.KEY_A)
         + tap(KEY_ENTER)
     )
     assert texts(decode(events)) == ["AAaAa1a"]
 
 
 def test_caps_lock_shifts_de_umlauts_too() -> None:
-    events = tap(KEY_CAPSLOCK) + tap(km.KEY_SEMICOLON) + tap(km.KEY_APOSTROPHE) + tap(KEY_ENTER)
+    events = tap(KEY_CAPSLOCK) + tap(ic.KEY_SEMICOLON) + tap(ic.KEY_APOSTROPHE) + tap(KEY_ENTER)
     assert texts(decode(events, layout=DE)) == ["ÖÄ"]
 
 
@@ -411,7 +416,7 @@ def test_auto_repeats_are_ignored_and_stray_releases_are_harmless() -> None:
 
 
 def test_ctrl_letters_are_control_characters_and_ctrl_d_is_eot() -> None:
-    events = digits("12") + tap(KEY_D, KEY_LEFTCTRL) + digits("34") + tap(KEY_D, km.KEY_RIGHTCTRL)
+    events = digits("12") + tap(KEY_D, KEY_LEFTCTRL) + digits("34") + tap(KEY_D, ic.KEY_RIGHTCTRL)
     assert texts(decode(events, suffix=KeySuffix.EOT)) == ["12", "34"]
     assert texts(decode(events + tap(KEY_ENTER))) == ["12\x0434\x04"]
     # On de, KEY_Y is Z: Ctrl+Z is SUB.
@@ -420,7 +425,7 @@ def test_ctrl_letters_are_control_characters_and_ctrl_d_is_eot() -> None:
 
 def test_ctrl_with_the_us_punctuation_positions_gives_esc_to_us() -> None:
     events = (
-        tap(km.KEY_LEFTBRACE, KEY_LEFTCTRL)
+        tap(ic.KEY_LEFTBRACE, KEY_LEFTCTRL)
         + tap(KEY_BACKSLASH, KEY_LEFTCTRL)
         + tap(KEY_RIGHTBRACE, KEY_LEFTCTRL)
         + tap(KEY_6, KEY_LEFTCTRL, KEY_LEFTSHIFT)
@@ -483,7 +488,7 @@ def test_syn_dropped_discards_events_until_the_next_report() -> None:
         (EV_KEY, KEY_3, 1),  # lost in the overflow: ignored
         (EV_KEY, KEY_3, 0),
         (EV_SYN, SYN_REPORT, 0),
-        *tap(km.KEY_A),  # shift was forgotten with the drop
+        *tap(ic.KEY_A),  # shift was forgotten with the drop
         *tap(KEY_ENTER),
     ]
     decoder = EvdevDecoder(KeyboardProfile())
@@ -502,7 +507,7 @@ def test_over_long_scans_are_cut_once() -> None:
 
 def test_other_event_types_are_ignored() -> None:
     events = [
-        (km.EV_LED, 1, 1),
+        (ic.EV_LED, 1, 1),
         (EV_MSC, MSC_SCAN, 0x70004),
         (99, 1, 1),
         *digits("7"),
@@ -515,7 +520,7 @@ def test_other_event_types_are_ignored() -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from([EV_SYN, EV_KEY, EV_MSC, km.EV_LED, 7]),
+            st.sampled_from([EV_SYN, EV_KEY, EV_MSC, ic.EV_LED, 7]),
             st.integers(0, 0x2FF),
             st.integers(-3, 3),
             st.floats(allow_nan=True, allow_infinity=True),
@@ -526,7 +531,7 @@ def test_other_event_types_are_ignored() -> None:
     st.sampled_from(list(KeySuffix)),
 )
 def test_no_event_sequence_makes_it_raise(
-    events: list[tuple[int, int, int, float]], layout: km.KeyboardLayout, suffix: KeySuffix
+    events: list[tuple[int, int, int, float]], layout: kl.KeyboardLayout, suffix: KeySuffix
 ) -> None:
     decoder = EvdevDecoder(KeyboardProfile(layout=layout, suffix=suffix, aim=True, max_length=16))
     for type_, code, value, at in events:
@@ -538,10 +543,10 @@ def test_no_event_sequence_makes_it_raise(
 
 def test_key_codes_match_python_evdev() -> None:
     ecodes = pytest.importorskip("evdev.ecodes")
-    names = [n for n in dir(km) if re.fullmatch(r"(KEY|EV|SYN|MSC)_[A-Z0-9]+", n)]
+    names = [n for n in dir(ic) if re.fullmatch(r"(KEY|EV|SYN|MSC)_[A-Z0-9]+", n)]
     names = [n for n in names if n not in ("KEY_RELEASE", "KEY_PRESS", "KEY_REPEAT")]
     assert len(names) > 80
-    assert {n: getattr(km, n) for n in names} == {n: getattr(ecodes, n) for n in names}
+    assert {n: getattr(ic, n) for n in names} == {n: getattr(ecodes, n) for n in names}
 
 
 # -- the scanner: URLs ---------------------------------------------------------------------------

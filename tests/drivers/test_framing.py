@@ -9,15 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.framing import (
-    DEFAULT_GAP_MS,
-    DEFAULT_SAFETY_GAP_MS,
-    FramingProfile,
-    ScanFramer,
-    Suffix,
-    check_encoding,
-    split_aim,
-)
+from drivers.framing import FramingProfile, ScanFramer, Suffix, check_encoding
+from drivers.scan_assembly import DEFAULT_GAP_MS, DEFAULT_SAFETY_GAP_MS, split_aim
 from station.domain.scanning.scan import Scan
 
 GS = b"\x1d"
