@@ -5,6 +5,8 @@ One `handle` call per scan. It classifies the text, applies it to the open recei
 the caller commits before showing the verdict. State lives in the projections
 (reached through `ReceivingView`), so a receipt interrupted by a crash or a logout
 resumes exactly where it stopped; only the logged-in operator is held in memory.
+The order in which a scan is read (badge, login, commands, documents) is every
+dock's (`station.workflows.dock`); this module says what each scan means here.
 """
 
 from __future__ import annotations
@@ -28,23 +30,10 @@ from station.domain.checks.receiving import (
 from station.domain.events import EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
 from station.domain.manifest.model import Manifest, Unit
-from station.domain.operators import Operator, Role
+from station.domain.operators import Role
 from station.domain.printable import printable
 from station.domain.risk import RiskPolicy
-from station.domain.scanning.classify import ClassifierRules, classify
-from station.domain.scanning.codes import (
-    BadgeCode,
-    Code,
-    Command,
-    CommandCode,
-    DocumentCode,
-    DocumentKind,
-    Gs1Code,
-    InvalidCode,
-    SealCode,
-    UnknownCode,
-)
-from station.domain.scanning.scan import Scan
+from station.domain.scanning.codes import Command, DocumentCode, Gs1Code
 from station.ports import (
     Clock,
     ReceiptRecord,
@@ -54,119 +43,71 @@ from station.ports import (
     ShipmentStatus,
     UnitStatus,
 )
+from station.workflows.dock import Dock, DockSettings, DockWords
 from station.workflows.outcome import Outcome
 from station.workflows.receipt_close import close_receipt, hold_shipment
-from station.workflows.session import Session, SessionSettings, refuse, unreadable
+from station.workflows.session import refuse
 from station.workflows.unit_label import unit_named
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivingSettings:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceivingSettings(DockSettings):
     """What the receiving workflow needs from the station's configuration."""
 
-    station_id: str
-    rules: ClassifierRules
     required_fields: tuple[MovingDataField, ...]
     risk: RiskPolicy
-    operators: tuple[Operator, ...]
-    required_training: str = "supply-chain-security"
     role: Role = Role.RECEIVE
 
 
-class ReceivingWorkflow:
+class ReceivingWorkflow(Dock[ReceiptRecord]):
     """Receiving at one station: login, shipment, seals, units, close."""
 
+    words = DockWords(
+        work="receipt",
+        start="scan a shipment document first",
+        nothing_open=(
+            "No shipment is being received: scan the bill of lading, PO or shipment id first"
+        ),
+        work_key="receipt_id",
+    )
+
     def __init__(self, settings: ReceivingSettings, view: ReceivingView, clock: Clock) -> None:
+        super().__init__(settings, clock)
         self.settings = settings
         self.view = view
         self.clock = clock
-        self.session = Session(
-            SessionSettings(
-                station_id=settings.station_id,
-                operators=settings.operators,
-                role=settings.role,
-                required_training=settings.required_training,
-            ),
-            clock,
-        )
         self._unit_index: dict[str, tuple[Manifest, dict[str, Unit]]] = {}
-
-    # -- entry points -------------------------------------------------------
-
-    def handle(self, scan: Scan) -> Outcome:
-        """Decide what `scan` means here; never raises on bad input."""
-        code = classify(scan.text, self.settings.rules, scan.symbology)
-        return self._record(scan, code, self._dispatch(code))
-
-    def login(self, badge: str, device: str = "keyboard") -> Outcome:
-        """Log in by badge number typed or passed on the command line."""
-        scan = Scan(badge, device=device)
-        return self._record(scan, BadgeCode(badge, badge), self._dispatch(BadgeCode(badge, badge)))
-
-    def select_shipment(self, shipment_id: str, device: str = "keyboard") -> Outcome:
-        """Pick a shipment from a list or the command line, as if its id were scanned."""
-        code = DocumentCode(shipment_id, DocumentKind.SHIPMENT, shipment_id)
-        return self._record(Scan(shipment_id, device=device), code, self._dispatch(code))
-
-    @property
-    def operator(self) -> Operator | None:
-        """The operator logged in at this dock."""
-        return self.session.operator
-
-    def settle(self, outcome: Outcome) -> None:
-        """Apply the in-memory session change once `outcome.events` are committed."""
-        self.session.settle(outcome)
 
     def receipt(self) -> ReceiptRecord | None:
         """The receipt open at this station, if any."""
         return self.view.open_receipt(self.settings.station_id)
 
-    # -- dispatch -----------------------------------------------------------
+    # -- what receiving decides ------------------------------------------------
 
-    def _dispatch(self, code: Code) -> Outcome:
-        if isinstance(code, BadgeCode):
-            receipt = self.receipt()
-            note = f"; resuming receipt of {', '.join(receipt.shipment_ids)}" if receipt else ""
-            return self.session.badge(code, note)
-        if isinstance(code, InvalidCode | UnknownCode):
-            return unreadable(code)
-        if self.operator is None:
-            return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
-        if isinstance(code, CommandCode):
-            return self._command(code.command)
-        if isinstance(code, DocumentCode):
-            return self._document(code)
-        receipt = self.receipt()
-        if receipt is None:
-            return refuse(
-                FindingCode.NO_ACTIVE_SHIPMENT,
-                "No shipment is being received: scan the bill of lading, PO or shipment id first",
-            )
-        if isinstance(code, SealCode):
-            return self._seal(receipt, code.number)
-        return self._gs1(receipt, code)
+    def _open_work(self) -> ReceiptRecord | None:
+        return self.receipt()
 
-    # -- commands -----------------------------------------------------------
+    def _work_id(self, work: ReceiptRecord) -> str:
+        return work.receipt_id
 
-    def _command(self, command: Command) -> Outcome:
-        if command is Command.LOGOUT:
-            return self.session.logout("; the open receipt stays open")
-        receipt = self.receipt()
-        if receipt is None:
-            return refuse(
-                FindingCode.NO_ACTIVE_SHIPMENT,
-                f"#{command.value} needs an open receipt: scan a shipment document first",
-            )
+    def _resume_note(self, work: ReceiptRecord) -> str:
+        return f"; resuming receipt of {', '.join(work.shipment_ids)}"
+
+    def _command(self, work: ReceiptRecord, command: Command) -> Outcome:
         match command:
             case Command.CLOSE:
-                return close_receipt(self.view, receipt, self.session)
+                return close_receipt(self.view, work, self.session)
             case Command.DAMAGED:
-                return self._damaged(receipt)
+                return self._damaged(work)
             case Command.SEAL_DAMAGED:
-                return self._seal_damaged(receipt)
+                return self._seal_damaged(work)
             case Command.UNDO:
-                return self._undo(receipt)
+                return self._undo(work)
         raise AssertionError(command)  # pragma: no cover - Command is closed
+
+    def _unit(self, work: ReceiptRecord, code: Gs1Code | None, text: str) -> Outcome:
+        assert code is not None, "receiving takes no typed unit ids"
+        return self._gs1(work, code)
 
     # -- shipment documents -------------------------------------------------
 
@@ -491,11 +432,6 @@ class ReceivingWorkflow:
         expected, done = self.view.unit_counts(shipment_id)
         # The unit being received now is not in the projection yet.
         return f"{min(done + 1, expected)}/{expected}"
-
-    def _record(self, scan: Scan, code: Code, outcome: Outcome) -> Outcome:
-        receipt = self.receipt() if self.operator is not None else None
-        context = {"receipt_id": receipt.receipt_id if receipt else None}
-        return self.session.record(scan, code, outcome, context)
 
     def _unit_of(self, shipment: ShipmentRecord, unit_id: str) -> Unit | None:
         """The manifest's unit `unit_id`, from an index built once per manifest."""

@@ -23,8 +23,10 @@ with nothing left in it abandons the release (the order can be released later);
 open).
 
 State lives in the projections, so a release resumes after a crash or a logout.
-This module is the state machine; the per-unit checks are in
-`station.workflows.release_checks` and the close in `station.workflows.release_close`.
+This module says what each scan means at the release dock; the order in which a scan
+is read (badge, login, commands, documents) is every dock's (`station.workflows.dock`),
+the per-unit checks are in `station.workflows.release_checks` and the close in
+`station.workflows.release_close`.
 """
 
 from __future__ import annotations
@@ -39,23 +41,16 @@ from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.manifest.model import Manifest
 from station.domain.manifest.outbound import SiteIdentity
-from station.domain.operators import Operator, Role
+from station.domain.operators import Role
 from station.domain.printable import printable
-from station.domain.scanning.classify import ClassifierRules, classify
 from station.domain.scanning.codes import (
-    BadgeCode,
-    Code,
     Command,
-    CommandCode,
     DocumentCode,
     DocumentKind,
     Gs1Code,
-    InvalidCode,
-    SealCode,
-    UnknownCode,
 )
-from station.domain.scanning.scan import Scan
 from station.ports import Clock, FileWriter
+from station.workflows.dock import Dock, DockSettings, DockWords
 from station.workflows.outbound_file import export_shipped, write_shipped
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import (
@@ -65,27 +60,30 @@ from station.workflows.release_checks import (
     check_scanned_unit,
 )
 from station.workflows.release_close import close_release
-from station.workflows.session import Session, SessionSettings, refuse, unreadable
+from station.workflows.session import refuse
 from station.workflows.unit_label import unit_named
 
 
-@dataclass(frozen=True, slots=True)
-class ReleaseSettings:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReleaseSettings(DockSettings):
     """What the release workflow needs from the station's configuration."""
 
-    station_id: str
     site: str
     """``[station] site``: vendor and place of manufacture of what is made here."""
-    rules: ClassifierRules
     required_fields: tuple[MovingDataField, ...]
     """Moving data every received input must carry (vendor, place and date always)."""
-    operators: tuple[Operator, ...]
-    required_training: str = "supply-chain-security"
     role: Role = Role.RELEASE
 
 
-class ReleaseWorkflow:
+class ReleaseWorkflow(Dock[ReleaseRecord]):
     """Release at one station: login, order, units, seals, bill of lading, complete."""
+
+    words = DockWords(
+        work="release",
+        start="scan an order first",
+        nothing_open="No order is being released: scan the order (shipment id, PO or ASN) first",
+        work_key="release_id",
+    )
 
     def __init__(
         self,
@@ -95,39 +93,16 @@ class ReleaseWorkflow:
         outbound_dir: Path,
         files: FileWriter,
     ) -> None:
+        super().__init__(settings, clock)
         self.settings = settings
         self.view = view
         self.clock = clock
         self.outbound_dir = outbound_dir
         self.files = files
         self.site = SiteIdentity.parse(settings.site)
-        self.session = Session(
-            SessionSettings(
-                station_id=settings.station_id,
-                operators=settings.operators,
-                role=settings.role,
-                required_training=settings.required_training,
-            ),
-            clock,
-        )
         self.checks = ReleaseChecks(view, self.site, settings.required_fields)
 
     # -- entry points ---------------------------------------------------------
-
-    def handle(self, scan: Scan) -> Outcome:
-        """Decide what `scan` means at the release dock; never raises on bad input."""
-        code = classify(scan.text, self.settings.rules, scan.symbology)
-        return self._record(scan, code, self._dispatch(code, scan.text))
-
-    def login(self, badge: str, device: str = "keyboard") -> Outcome:
-        """Log in by badge number typed or passed on the command line."""
-        code = BadgeCode(badge, badge)
-        return self._record(Scan(badge, device=device), code, self._dispatch(code, badge))
-
-    def select_shipment(self, shipment_id: str, device: str = "keyboard") -> Outcome:
-        """Open the release of an order picked from a list, as if its id were scanned."""
-        code = DocumentCode(shipment_id, DocumentKind.SHIPMENT, shipment_id)
-        return self._record(Scan(shipment_id, device=device), code, self._dispatch(code, ""))
 
     def remove_unit(self, unit_id: str) -> Outcome:
         """Take one unit (picked from the board) off the open release."""
@@ -140,11 +115,6 @@ class ReleaseWorkflow:
             )
         return self._remove(release, unit_id, "removed")
 
-    @property
-    def operator(self) -> Operator | None:
-        """The operator logged in at this dock."""
-        return self.session.operator
-
     def release(self) -> ReleaseRecord | None:
         """The release open at this station, if any."""
         return self.view.open_release(self.settings.station_id)
@@ -155,7 +125,7 @@ class ReleaseWorkflow:
         Returns a changed outcome only when the outbound manifest could not be written
         (the release is complete all the same; ``station release export`` writes it again).
         """
-        self.session.settle(outcome)
+        super().settle(outcome)
         return write_shipped(outcome, self.outbound_dir, self.files)
 
     def export(self, shipment_id: str, out: Path | None = None) -> Path:
@@ -174,56 +144,35 @@ class ReleaseWorkflow:
         """Every ordered unit with its state, then units scanned that the order lacks."""
         return self.checks.board(release)
 
-    # -- dispatch ---------------------------------------------------------------
+    # -- what the release dock decides ----------------------------------------
 
-    def _dispatch(self, code: Code, text: str) -> Outcome:
-        if isinstance(code, BadgeCode):
-            release = self.release()
-            note = f"; resuming release of {release.shipment_id}" if release else ""
-            return self.session.badge(code, note)
-        if isinstance(code, InvalidCode):
-            return Outcome(Verdict.ERROR, code.findings[0].message, findings=code.findings)
-        typed_lot = isinstance(code, UnknownCode) and self.view.lot(text.strip()) is not None
-        if isinstance(code, UnknownCode) and not typed_lot:
-            return unreadable(code)
-        if self.operator is None:
-            return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
-        if isinstance(code, CommandCode):
-            return self._command(code.command)
-        if isinstance(code, DocumentCode):
-            return self._document(code)
-        release = self.release()
-        if release is None:
-            return refuse(
-                FindingCode.NO_ACTIVE_SHIPMENT,
-                "No order is being released: scan the order (shipment id, PO or ASN) first",
-            )
-        if isinstance(code, SealCode):
-            return self._seal(release, code.number)
-        if isinstance(code, Gs1Code):
-            lot_id = unit_named(code, self.view)
-            if lot_id is None:
-                return refuse(
-                    FindingCode.NOT_APPLICABLE,
-                    "This label names a product, not a unit: scan the pallet's SSCC label "
-                    "(or a label with GTIN and lot or serial)",
-                )
+    def _open_work(self) -> ReleaseRecord | None:
+        return self.release()
+
+    def _work_id(self, work: ReleaseRecord) -> str:
+        return work.release_id
+
+    def _resume_note(self, work: ReleaseRecord) -> str:
+        return f"; resuming release of {work.shipment_id}"
+
+    def _names_a_unit(self, text: str) -> bool:
+        return self.view.lot(text.strip()) is not None
+
+    def _unit(self, work: ReleaseRecord, code: Gs1Code | None, text: str) -> Outcome:
+        if code is None:
             return check_scanned_unit(
-                self.checks, self.session, release, lot_id, code=code, label=text
+                self.checks, self.session, work, text.strip(), code=None, label=text
             )
-        return check_scanned_unit(
-            self.checks, self.session, release, text.strip(), code=None, label=text
-        )
-
-    def _command(self, command: Command) -> Outcome:
-        if command is Command.LOGOUT:
-            return self.session.logout("; the open release stays open")
-        release = self.release()
-        if release is None:
+        lot_id = unit_named(code, self.view)
+        if lot_id is None:
             return refuse(
-                FindingCode.NO_ACTIVE_SHIPMENT,
-                f"#{command.value} needs an open release: scan an order first",
+                FindingCode.NOT_APPLICABLE,
+                "This label names a product, not a unit: scan the pallet's SSCC label "
+                "(or a label with GTIN and lot or serial)",
             )
+        return check_scanned_unit(self.checks, self.session, work, lot_id, code=code, label=text)
+
+    def _command(self, release: ReleaseRecord, command: Command) -> Outcome:
         match command:
             case Command.CLOSE:
                 return self._close(release)
@@ -490,13 +439,6 @@ class ReleaseWorkflow:
             station_id=self.settings.station_id,
             outbound_dir=self.outbound_dir,
         )
-
-    # -- helpers ----------------------------------------------------------------
-
-    def _record(self, scan: Scan, code: Code, outcome: Outcome) -> Outcome:
-        release = self.release() if self.operator is not None else None
-        context = {"release_id": release.release_id if release else None}
-        return self.session.record(scan, code, outcome, context)
 
 
 __all__: Sequence[str] = ("BoardRow", "ReleaseSettings", "ReleaseView", "ReleaseWorkflow")

@@ -39,13 +39,14 @@ def unreadable(code: InvalidCode | UnknownCode) -> Outcome:
     return Outcome(Verdict.ERROR, findings[0].message, findings=tuple(findings))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SessionSettings:
     """The part of the configuration that governs who may work at a dock."""
 
     station_id: str
     operators: tuple[Operator, ...]
     role: Role
+    """The role a dock's operators must hold (each dock's settings give its own)."""
     required_training: str = "supply-chain-security"
 
 
