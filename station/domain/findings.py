@@ -6,7 +6,7 @@ its severity, a message in words for the clerk, and expected vs found values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -126,3 +126,25 @@ def verdict_for(findings: Iterable[Finding], default: Verdict = Verdict.ACCEPT) 
         if _VERDICT_RANK[candidate] > _VERDICT_RANK[verdict]:
             verdict = candidate
     return verdict
+
+
+def nonconformity(
+    code: FindingCode, message: str, expected: str | None, found: str | None
+) -> Finding:
+    """A finding of severity NONCONFORMITY: what it is about goes to quarantine or on hold."""
+    return Finding(code, Severity.NONCONFORMITY, message, expected=expected, found=found)
+
+
+def refusal(code: FindingCode, message: str, expected: str | None, found: str | None) -> Finding:
+    """A finding of severity REFUSAL: what it is about may not go on (ship, complete)."""
+    return Finding(code, Severity.REFUSAL, message, expected=expected, found=found)
+
+
+def listed(ids: Sequence[str], most: int = 5) -> str:
+    """`ids` as a message lists them: the first `most`, then how many more there are.
+
+    >>> listed(["U1", "U2", "U3"], most=2)
+    'U1, U2 and 1 more'
+    """
+    shown = ", ".join(ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")

@@ -17,11 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from station.domain.checks.release import (
+from station.domain.checks.release import ReleaseRecord, ReleaseUnit, cannot_describe
+from station.domain.checks.release_order import (
     Blocking,
-    ReleaseRecord,
-    ReleaseUnit,
-    cannot_describe,
     check_bill_of_lading,
     check_order,
     check_seals,

@@ -13,19 +13,19 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+import station.domain.checks.label_match
 import station.domain.checks.release
+import station.domain.checks.release_order
 import station.domain.manifest.outbound
 import station.workflows.gate
 from station.domain.checks.release import (
     LabelRecord,
     LotFacts,
-    check_bill_of_lading,
     check_label,
-    check_order,
-    check_seals,
     lot_problem,
     unit_findings,
 )
+from station.domain.checks.release_order import check_bill_of_lading, check_order, check_seals
 from station.domain.lots.provenance import ProvenanceProblem, ProvenanceProblemCode
 from station.domain.manifest.model import (
     ContentLine,
@@ -49,7 +49,13 @@ OK = LotFacts("L1", kind="produced", status="available")
 
 @pytest.mark.parametrize(
     "module",
-    [station.domain.checks.release, station.domain.manifest.outbound, station.workflows.gate],
+    [
+        station.domain.checks.release,
+        station.domain.checks.release_order,
+        station.domain.checks.label_match,
+        station.domain.manifest.outbound,
+        station.workflows.gate,
+    ],
 )
 def test_module_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module)

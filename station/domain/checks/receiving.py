@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from enum import StrEnum
 
-from station.domain.findings import Finding, FindingCode, Severity
+from station.domain.checks.label_match import label_findings
+from station.domain.findings import Finding, FindingCode, Severity, listed, nonconformity
 from station.domain.manifest.model import ContentLine, Unit
 from station.domain.printable import printable
 from station.domain.risk import RiskPolicy
@@ -47,42 +48,29 @@ def check_seal(seal: str, expected: Collection[str]) -> Finding | None:
     """SEAL_MISMATCH when `seal` is not among the seals on the documents."""
     if seal in expected:
         return None
-    listed = ", ".join(sorted(expected)) or "none"
-    return Finding(
-        FindingCode.SEAL_MISMATCH,
-        Severity.NONCONFORMITY,
-        f"Seal {printable(seal)!r} is not on the documents (expected: {listed}); "
-        "the shipment is on hold",
-        expected=listed,
-        found=printable(seal),
+    on_documents = ", ".join(sorted(expected)) or "none"
+    message = (
+        f"Seal {printable(seal)!r} is not on the documents (expected: {on_documents}); "
+        "the shipment is on hold"
     )
+    return nonconformity(FindingCode.SEAL_MISMATCH, message, on_documents, printable(seal))
 
 
 def seal_damaged(seal: str) -> Finding:
     """SEAL_DAMAGED for a seal the clerk reported broken or tampered with."""
-    return Finding(
-        FindingCode.SEAL_DAMAGED,
-        Severity.NONCONFORMITY,
-        f"Seal {printable(seal)!r} reported damaged; the shipment is on hold",
-        found=printable(seal),
-    )
+    message = f"Seal {printable(seal)!r} reported damaged; the shipment is on hold"
+    return nonconformity(FindingCode.SEAL_DAMAGED, message, None, printable(seal))
 
 
 def check_seals_at_close(
     shipment_id: str, expected: Iterable[str], verified: Collection[str]
 ) -> Finding | None:
     """SEAL_MISSING when a seal on the documents was never scanned at the dock."""
-    missing = sorted(s for s in expected if s not in verified)
+    missing = ", ".join(sorted(s for s in expected if s not in verified))
     if not missing:
         return None
-    return Finding(
-        FindingCode.SEAL_MISSING,
-        Severity.NONCONFORMITY,
-        f"Shipment {shipment_id}: seal {', '.join(missing)} was not scanned; "
-        "the shipment is on hold",
-        expected=", ".join(missing),
-        found="not scanned",
-    )
+    message = f"Shipment {shipment_id}: seal {missing} was not scanned; the shipment is on hold"
+    return nonconformity(FindingCode.SEAL_MISSING, message, missing, "not scanned")
 
 
 def check_units_at_close(shipment_id: str, missing_units: Collection[str]) -> Finding | None:
@@ -90,39 +78,26 @@ def check_units_at_close(shipment_id: str, missing_units: Collection[str]) -> Fi
     if not missing_units:
         return None
     shown = sorted(missing_units)
-    listed = ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
-    return Finding(
-        FindingCode.MISSING_UNITS,
-        Severity.NONCONFORMITY,
-        f"Shipment {shipment_id}: {len(shown)} expected unit(s) not received: {listed}",
-        expected=str(len(shown)),
-        found="not received",
-    )
+    message = f"Shipment {shipment_id}: {len(shown)} expected unit(s) not received: {listed(shown)}"
+    return nonconformity(FindingCode.MISSING_UNITS, message, str(len(shown)), "not received")
 
 
 def unexpected_unit(unit_id: str, shipments: Collection[str]) -> Finding:
     """UNEXPECTED_UNIT for a unit that no open shipment expects."""
     where = ", ".join(sorted(shipments)) or "the active shipment"
-    return Finding(
-        FindingCode.UNEXPECTED_UNIT,
-        Severity.NONCONFORMITY,
-        f"Unit {printable(unit_id)} is not on the manifest of {where}; put it on hold",
-        expected=f"a unit of {where}",
-        found=printable(unit_id),
-    )
+    unit = printable(unit_id)
+    message = f"Unit {unit} is not on the manifest of {where}; put it on hold"
+    return nonconformity(FindingCode.UNEXPECTED_UNIT, message, f"a unit of {where}", unit)
 
 
 def wrong_shipment(unit_id: str, belongs_to: str, active: Collection[str]) -> Finding:
     """WRONG_SHIPMENT for a unit that belongs to another open shipment."""
-    return Finding(
-        FindingCode.WRONG_SHIPMENT,
-        Severity.NONCONFORMITY,
-        f"Unit {printable(unit_id)} belongs to shipment {belongs_to}, not to "
-        f"{', '.join(sorted(active))}; if it came on this trailer, scan that shipment's "
-        "document first",
-        expected=", ".join(sorted(active)),
-        found=belongs_to,
+    shipments = ", ".join(sorted(active))
+    message = (
+        f"Unit {printable(unit_id)} belongs to shipment {belongs_to}, not to {shipments}; "
+        "if it came on this trailer, scan that shipment's document first"
     )
+    return nonconformity(FindingCode.WRONG_SHIPMENT, message, shipments, belongs_to)
 
 
 def duplicate_scan(unit_id: str, when: str | None) -> Finding:
@@ -138,55 +113,39 @@ def duplicate_scan(unit_id: str, when: str | None) -> Finding:
 
 def packaging_damaged(unit_id: str) -> Finding:
     """PACKAGING_DAMAGED for a unit the clerk reported damaged."""
-    return Finding(
-        FindingCode.PACKAGING_DAMAGED,
-        Severity.NONCONFORMITY,
-        f"Unit {printable(unit_id)} reported with damaged packaging; put it on hold",
-        found="damaged",
-    )
+    message = f"Unit {printable(unit_id)} reported with damaged packaging; put it on hold"
+    return nonconformity(FindingCode.PACKAGING_DAMAGED, message, None, "damaged")
 
 
 def check_label(code: Gs1Code, unit: Unit) -> list[Finding]:
-    """LABEL_MISMATCH for each label AI that disagrees with the manifest."""
-    if not unit.contents:
-        return []
-    findings: list[Finding] = []
-    gtin = code.gtin
+    """LABEL_MISMATCH for each label AI that disagrees with the manifest.
+
+    A label of another product says so alone; otherwise its lot, serial and production
+    date are compared with the lines of its own GTIN.
+    """
     lines: tuple[ContentLine, ...] = unit.contents
-    if gtin is not None:
+    if code.gtin is not None:
         known = {line.gtin for line in lines if line.gtin}
-        if known and gtin not in known:
-            findings.append(_label_mismatch("GTIN (01)", ", ".join(sorted(known)), gtin))
-            return findings
-        lines = tuple(line for line in lines if line.gtin in (None, gtin)) or lines
-    comparisons = (
-        ("lot (10)", code.lot, {line.lot for line in lines if line.lot}),
-        ("serial (21)", code.serial, {line.serial for line in lines if line.serial}),
-    )
-    for label, found, expected in comparisons:
-        if found is not None and expected and found not in expected:
-            findings.append(_label_mismatch(label, ", ".join(sorted(expected)), found))
+        wrong_product = _label_findings((("GTIN (01)", code.gtin, known),))
+        if wrong_product:
+            return wrong_product
+        lines = tuple(line for line in lines if line.gtin in (None, code.gtin)) or lines
     produced = code.production_date
-    expected_dates = {line.date_of_manufacture for line in lines if line.date_of_manufacture}
-    if produced is not None and expected_dates and produced not in expected_dates:
-        findings.append(
-            _label_mismatch(
+    return _label_findings(
+        (
+            ("lot (10)", code.lot, {line.lot for line in lines if line.lot}),
+            ("serial (21)", code.serial, {line.serial for line in lines if line.serial}),
+            (
                 "production date (11)",
-                ", ".join(sorted(d.isoformat() for d in expected_dates)),
-                produced.isoformat(),
-            )
+                None if produced is None else produced.isoformat(),
+                {made.isoformat() for line in lines if (made := line.date_of_manufacture)},
+            ),
         )
-    return findings
-
-
-def _label_mismatch(what: str, expected: str, found: str) -> Finding:
-    return Finding(
-        FindingCode.LABEL_MISMATCH,
-        Severity.NONCONFORMITY,
-        f"Label {what} is {printable(found)!r} but the manifest says {printable(expected)!r}",
-        expected=printable(expected),
-        found=printable(found),
     )
+
+
+def _label_findings(comparisons: Iterable[tuple[str, str | None, set[str]]]) -> list[Finding]:
+    return label_findings(comparisons, says="manifest", severity=Severity.NONCONFORMITY)
 
 
 def missing_fields(unit: Unit, required: Iterable[MovingDataField]) -> list[str]:
@@ -208,16 +167,11 @@ def missing_fields(unit: Unit, required: Iterable[MovingDataField]) -> list[str]
 
 def check_moving_data(unit: Unit, required: Iterable[MovingDataField]) -> Finding | None:
     """MISSING_MOVING_DATA naming every required field the manifest lacks."""
-    missing = missing_fields(unit, required)
+    missing = ", ".join(missing_fields(unit, required))
     if not missing:
         return None
-    return Finding(
-        FindingCode.MISSING_MOVING_DATA,
-        Severity.NONCONFORMITY,
-        f"Unit {printable(unit.unit_id or '?')} lacks moving data: {', '.join(missing)}",
-        expected=", ".join(missing),
-        found="missing",
-    )
+    message = f"Unit {printable(unit.unit_id or '?')} lacks moving data: {missing}"
+    return nonconformity(FindingCode.MISSING_MOVING_DATA, message, missing, "missing")
 
 
 def check_origin(unit: Unit, policy: RiskPolicy) -> list[Finding]:
@@ -236,28 +190,20 @@ def check_origin(unit: Unit, policy: RiskPolicy) -> list[Finding]:
                     )
                     if p
                 )
+                message = (
+                    f"Lot {printable(line.lot or line.serial or '?')} was made in {where} "
+                    f"({rule.describe()}: {rule.reason}); hold for due diligence"
+                )
+                outside = f"origin outside {rule.describe()}"
                 findings.append(
-                    Finding(
-                        FindingCode.HIGH_RISK_ORIGIN,
-                        Severity.NONCONFORMITY,
-                        f"Lot {printable(line.lot or line.serial or '?')} was made in {where} "
-                        f"({rule.describe()}: {rule.reason}); hold for due diligence",
-                        expected=f"origin outside {rule.describe()}",
-                        found=where,
-                    )
+                    nonconformity(FindingCode.HIGH_RISK_ORIGIN, message, outside, where)
                 )
         for vendor in policy.restricted_vendors:
             if vendor.matches(line.vendor):
-                findings.append(
-                    Finding(
-                        FindingCode.HIGH_RISK_ORIGIN,
-                        Severity.NONCONFORMITY,
-                        f"Vendor {printable(line.vendor or '')!r} is restricted ({vendor.reason}); "
-                        "hold for due diligence",
-                        expected="a vendor not on the restricted list",
-                        found=printable(line.vendor or ""),
-                    )
-                )
+                name = printable(line.vendor or "")
+                message = f"Vendor {name!r} is restricted ({vendor.reason}); hold for due diligence"
+                allowed = "a vendor not on the restricted list"
+                findings.append(nonconformity(FindingCode.HIGH_RISK_ORIGIN, message, allowed, name))
     return _unique(findings)
 
 

@@ -1,4 +1,4 @@
-"""Release rules: whether a unit may ship, and whether an order is complete, as findings.
+"""Release rules for one unit: whether it may ship, as findings; and what a release records.
 
 Nothing leaves the site without passing release (traceability protocols: the same
 checks as receiving for outbound goods, plus a documented guarantee). A unit may
@@ -10,7 +10,8 @@ every ordered unit, the quantities per product, at least one seal, and the bill 
 lading.
 
 The store gathers what it knows of each lot into `LotFacts`; the functions here
-turn facts into findings and never perform I/O or raise on bad data.
+turn facts into findings and never perform I/O or raise on bad data. Whether the
+order as a whole may ship is `station.domain.checks.release_order`.
 
     >>> held = LotFacts("P1", kind="received", status="consumed", receiving_status="accepted",
     ...                 holds=("shipment SHP-1 on hold (MISSING_UNITS)",))
@@ -24,19 +25,15 @@ turn facts into findings and never perform I/O or raise on bad data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from station.domain.findings import Finding, FindingCode, Severity
+from station.domain.checks.label_match import label_findings
+from station.domain.findings import Finding, FindingCode, Severity, refusal
 from station.domain.lots.provenance import ProvenanceProblem
-from station.domain.manifest.model import ContentLine
 from station.domain.printable import printable
-from station.domain.quantities import format_quantity
 from station.domain.scanning.codes import Gs1Code
-
-_SHOWN = 5
-"""Most ids a message lists before it says how many more there are."""
 
 
 class ReleaseStatus(StrEnum):
@@ -161,108 +158,65 @@ def input_problem(facts: LotFacts) -> str | None:
 
 def not_releasable(unit_id: str, state: str) -> Finding:
     """NOT_RELEASABLE naming the state that stops the unit."""
-    return Finding(
-        FindingCode.NOT_RELEASABLE,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)} is {state}: it may not ship",
-        expected="received and accepted, or made here; available",
-        found=state,
-    )
+    message = f"Unit {printable(unit_id)} is {state}: it may not ship"
+    expected = "received and accepted, or made here; available"
+    return refusal(FindingCode.NOT_RELEASABLE, message, expected, state)
 
 
 def already_shipped(unit_id: str, shipment_id: str | None) -> Finding:
     """ALREADY_SHIPPED: the unit left on an earlier shipment."""
     on = shipment_id or "an earlier shipment"
-    return Finding(
-        FindingCode.ALREADY_SHIPPED,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)} was already shipped on {on}: it cannot ship twice",
-        expected="a unit still here",
-        found=f"shipped on {on}",
-    )
+    message = f"Unit {printable(unit_id)} was already shipped on {on}: it cannot ship twice"
+    return refusal(FindingCode.ALREADY_SHIPPED, message, "a unit still here", f"shipped on {on}")
 
 
 def quarantined_input(unit_id: str, input_id: str, state: str) -> Finding:
     """QUARANTINED_INPUT naming the upstream lot and its state."""
-    return Finding(
-        FindingCode.QUARANTINED_INPUT,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)} was made from lot {printable(input_id)}, which is "
-        f"{state}: it may not ship until a supervisor decides",
-        expected="every input released",
-        found=f"{printable(input_id)}: {state}",
+    lot = printable(input_id)
+    message = (
+        f"Unit {printable(unit_id)} was made from lot {lot}, which is {state}: it may not "
+        "ship until a supervisor decides"
+    )
+    return refusal(
+        FindingCode.QUARANTINED_INPUT, message, "every input released", f"{lot}: {state}"
     )
 
 
 def broken_trace(unit_id: str, problem: ProvenanceProblem) -> Finding:
     """INCOMPLETE_TRACE for a missing link or a cycle in the genealogy."""
-    return Finding(
-        FindingCode.INCOMPLETE_TRACE,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)}: trace incomplete: {problem.message}",
-        expected="a genealogy that ends in received lots",
-        found=f"{problem.code.value} at {printable(problem.lot_id)}",
-    )
+    message = f"Unit {printable(unit_id)}: trace incomplete: {problem.message}"
+    found = f"{problem.code.value} at {printable(problem.lot_id)}"
+    return refusal(FindingCode.INCOMPLETE_TRACE, message, _WHOLE_TRACE, found)
 
 
 def missing_moving_data(unit_id: str, lot_id: str, fields: Sequence[str]) -> Finding:
     """INCOMPLETE_TRACE naming a received input and the moving-data fields it lacks."""
     what = ", ".join(fields)
     lot = "" if lot_id == unit_id else f" was made from received lot {printable(lot_id)}, which"
-    return Finding(
-        FindingCode.INCOMPLETE_TRACE,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)}{lot} lacks moving data: {what}",
-        expected=what,
-        found=f"missing on {printable(lot_id)}",
-    )
+    message = f"Unit {printable(unit_id)}{lot} lacks moving data: {what}"
+    return refusal(FindingCode.INCOMPLETE_TRACE, message, what, f"missing on {printable(lot_id)}")
 
 
 def cannot_describe(unit_id: str, reason: str) -> Finding:
     """INCOMPLETE_TRACE when the unit's outbound moving data cannot be written."""
-    return Finding(
-        FindingCode.INCOMPLETE_TRACE,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)}: {reason}",
-        expected="complete outbound moving data",
-        found=reason,
-    )
+    message = f"Unit {printable(unit_id)}: {reason}"
+    return refusal(FindingCode.INCOMPLETE_TRACE, message, "complete outbound moving data", reason)
 
 
 def not_on_order(unit_id: str, shipment_id: str) -> Finding:
     """NOT_ON_ORDER: the order does not list this unit."""
-    return Finding(
-        FindingCode.NOT_ON_ORDER,
-        Severity.REFUSAL,
-        f"Unit {printable(unit_id)} is not on order {shipment_id}: take it off the trailer",
-        expected=f"a unit of {shipment_id}",
-        found=printable(unit_id),
-    )
-
-
-def label_mismatch(what: str, expected: Iterable[str], found: str) -> Finding:
-    """LABEL_MISMATCH: the scanned label disagrees with the lot's record."""
-    listed = ", ".join(sorted(expected))
-    return Finding(
-        FindingCode.LABEL_MISMATCH,
-        Severity.REFUSAL,
-        f"Label {what} is {printable(found)!r} but the record says {printable(listed)!r}: "
-        "relabel before release",
-        expected=printable(listed),
-        found=printable(found),
-    )
+    unit = printable(unit_id)
+    message = f"Unit {unit} is not on order {shipment_id}: take it off the trailer"
+    return refusal(FindingCode.NOT_ON_ORDER, message, f"a unit of {shipment_id}", unit)
 
 
 def serial_missing(unit_id: str) -> Finding:
     """MISSING_MOVING_DATA: the product needs serials and the unit has none."""
-    return Finding(
-        FindingCode.MISSING_MOVING_DATA,
-        Severity.REFUSAL,
+    message = (
         f"Unit {printable(unit_id)}: the order requires serial numbers for this product, "
-        "but neither the label nor the record has one",
-        expected="serial",
-        found="missing",
+        "but neither the label nor the record has one"
     )
+    return refusal(FindingCode.MISSING_MOVING_DATA, message, "serial", "missing")
 
 
 def packaging_damaged(unit_id: str) -> Finding:
@@ -274,6 +228,9 @@ def packaging_damaged(unit_id: str) -> Finding:
         "taken off the release and put on hold",
         found="damaged",
     )
+
+
+_WHOLE_TRACE = "a genealogy that ends in received lots"
 
 
 # -- one unit ----------------------------------------------------------------------------
@@ -326,159 +283,13 @@ def check_label(code: Gs1Code, record: LabelRecord) -> list[Finding]:
 
     An AI the record knows nothing about is not compared.
     """
-    findings: list[Finding] = []
-    for what, found, expected in (
-        ("GTIN (01)", code.gtin, record.gtins),
-        ("lot (10)", code.lot, record.lots),
-        ("serial (21)", code.serial, record.serials),
-    ):
-        if found is not None and expected and found not in expected:
-            findings.append(label_mismatch(what, expected, found))
-    return findings
-
-
-# -- the whole order -----------------------------------------------------------------------
-
-
-def product_totals(lines: Iterable[ContentLine]) -> tuple[dict[tuple[str, str], Decimal], set[str]]:
-    """Quantities per (product, uom), and the products some line gives no quantity for."""
-    totals: dict[tuple[str, str], Decimal] = {}
-    unknown: set[str] = set()
-    for line in lines:
-        product = _product(line)
-        if line.quantity is None:
-            unknown.add(product)
-            continue
-        key = (product, line.uom)
-        totals[key] = totals.get(key, Decimal(0)) + line.quantity
-    return totals, unknown
-
-
-def check_order(
-    shipment_id: str,
-    *,
-    ordered_units: Sequence[str],
-    released_units: Sequence[str],
-    ordered_lines: Sequence[ContentLine],
-    released_lines: Sequence[ContentLine],
-) -> list[Finding]:
-    """QUANTITY_MISMATCH for missing or extra units and for each product whose quantity differs.
-
-    Units compare by id. Quantities compare per product and unit of measure, where
-    the order gives a quantity for every line of that product; a product the order
-    does not name at all is a mismatch whenever the order names any product.
-    """
-    findings: list[Finding] = []
-    released = set(released_units)
-    ordered = set(ordered_units)
-    missing = [u for u in ordered_units if u not in released]
-    extra = [u for u in released_units if u not in ordered]
-    if missing:
-        findings.append(
-            Finding(
-                FindingCode.QUANTITY_MISMATCH,
-                Severity.REFUSAL,
-                f"Order {shipment_id}: {len(missing)} of {len(ordered)} ordered unit(s) not "
-                f"released: {_listed(missing)}",
-                expected=f"{len(ordered)} units",
-                found=f"{len(ordered) - len(missing)} of them",
-            )
-        )
-    if extra:
-        findings.append(
-            Finding(
-                FindingCode.QUANTITY_MISMATCH,
-                Severity.REFUSAL,
-                f"Order {shipment_id}: {len(extra)} unit(s) more than ordered: {_listed(extra)}",
-                expected=f"{len(ordered)} units",
-                found=f"{len(ordered) + len(extra)} units",
-            )
-        )
-    want, unknown = product_totals(ordered_lines)
-    have, _ = product_totals(released_lines)
-    named = {product for product, _ in want} | unknown
-    for key in sorted(set(want) | set(have)):
-        product, uom = key
-        if product in unknown:
-            continue
-        if key not in want and not named:
-            continue
-        expected, found = want.get(key, Decimal(0)), have.get(key, Decimal(0))
-        if expected != found:
-            on_order = f"{format_quantity(expected)} {printable(uom)}"
-            releasing = f"{format_quantity(found)} {printable(uom)}"
-            findings.append(
-                Finding(
-                    FindingCode.QUANTITY_MISMATCH,
-                    Severity.REFUSAL,
-                    f"Order {shipment_id}: product {printable(product)} ordered {on_order}, "
-                    f"releasing {releasing}",
-                    expected=on_order,
-                    found=releasing,
-                )
-            )
-    return findings
-
-
-def check_seals(shipment_id: str, expected: Sequence[str], applied: Sequence[str]) -> list[Finding]:
-    """SEAL_MISSING when no seal was applied, or a seal the order names was not."""
-    if not applied:
-        return [
-            Finding(
-                FindingCode.SEAL_MISSING,
-                Severity.REFUSAL,
-                f"Order {shipment_id}: no seal applied to the trailer: seal it and scan the seal",
-                expected="at least one seal",
-                found="none",
-            )
-        ]
-    missing = [s for s in expected if s not in applied]
-    if not missing:
-        return []
-    return [
-        Finding(
-            FindingCode.SEAL_MISSING,
-            Severity.REFUSAL,
-            f"Order {shipment_id}: seal {', '.join(missing)} named on the order was not applied",
-            expected=", ".join(expected),
-            found=", ".join(applied),
-        )
-    ]
-
-
-def check_bill_of_lading(shipment_id: str, bill_of_lading: str | None) -> list[Finding]:
-    """MISSING_MOVING_DATA while the bill of lading number has not been captured."""
-    if bill_of_lading:
-        return []
-    return [
-        Finding(
-            FindingCode.MISSING_MOVING_DATA,
-            Severity.REFUSAL,
-            f"Order {shipment_id}: the bill of lading number was not captured: scan the BOL",
-            expected="bill of lading",
-            found="missing",
-        )
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class Blocking:
-    """One unit that stops a release, and why."""
-
-    unit_id: str
-    findings: tuple[Finding, ...] = field(default=())
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON form, for the RELEASE_REFUSED event."""
-        return {"unit_id": self.unit_id, "findings": [f.as_dict() for f in self.findings]}
-
-
-def _product(line: ContentLine) -> str:
-    if line.gtin:
-        return f"GTIN {line.gtin}"
-    return line.product or "without GTIN or description"
-
-
-def _listed(ids: Sequence[str]) -> str:
-    shown = ", ".join(printable(i, 40) for i in ids[:_SHOWN])
-    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+    return label_findings(
+        (
+            ("GTIN (01)", code.gtin, record.gtins),
+            ("lot (10)", code.lot, record.lots),
+            ("serial (21)", code.serial, record.serials),
+        ),
+        says="record",
+        severity=Severity.REFUSAL,
+        advice=": relabel before release",
+    )
