@@ -17,17 +17,16 @@ import select
 import stat
 import time
 
-from drivers.printers.errors import UnconfirmedPrintError
+from drivers.printers.zpl_sink import ZPLByteSink, write_failure
 from drivers.urls import DeviceURL
 from station.errors import DeviceError
-from station.ports import PrintDocument
 
 __all__ = ["ZPLFilePrinter", "open_zpl_file_printer"]
 
 DEFAULT_TIMEOUT = 10.0
 
 
-class ZPLFilePrinter:
+class ZPLFilePrinter(ZPLByteSink):
     """A ZPL printer reached by writing to a device file."""
 
     def __init__(
@@ -35,13 +34,8 @@ class ZPLFilePrinter:
     ) -> None:
         if not path:
             raise DeviceError("zpl+file printer: no path given (expected zpl+file:///dev/usb/lp0)")
+        super().__init__(device_id or f"zpl+file://{path}", timeout=timeout)
         self.path = path
-        self.timeout = timeout
-        self.device_id = device_id or f"zpl+file://{path}"
-
-    def send(self, document: PrintDocument) -> None:
-        """Write the label's ZPL; `DeviceError` if the device is missing or stalls."""
-        self.write(document.zpl())
 
     def write(self, data: bytes) -> None:
         """Write raw bytes to the device file, all of them or `DeviceError`."""
@@ -75,29 +69,24 @@ class ZPLFilePrinter:
         view = memoryview(data)
         deadline = time.monotonic() + self.timeout
         while view:
+            sent = len(data) - len(view)
             try:
-                written = os.write(fd, view)
+                view = view[os.write(fd, view) :]
+                continue
             except BlockingIOError:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    sent = len(data) - len(view)
-                    raise _failure(
-                        f"ZPL printer {self.path}: the device took {sent} of {len(data)} bytes "
-                        f"and then nothing for {self.timeout:g} s (printer off or jammed?)",
-                        sent,
-                        len(data),
-                    ) from None
-                select.select([], [fd], [], remaining)
-                continue
+                if remaining > 0:
+                    select.select([], [fd], [], remaining)
+                    continue
+                problem = (
+                    f"the device took {sent} of {len(data)} bytes "
+                    f"and then nothing for {self.timeout:g} s (printer off or jammed?)"
+                )
             except OSError as exc:
-                sent = len(data) - len(view)
-                raise _failure(
-                    f"ZPL printer {self.path}: write failed after {sent} of {len(data)} bytes: "
-                    f"{exc.strerror or exc}",
-                    sent,
-                    len(data),
-                ) from None
-            view = view[written:]
+                problem = f"write failed after {sent} of {len(data)} bytes: {exc.strerror or exc}"
+            raise write_failure(
+                f"ZPL printer {self.path}: {problem}", sent=sent, total=len(data)
+            ) from None
 
     def _open_error(self, exc: OSError) -> DeviceError:
         if exc.errno == errno.ENOENT:
@@ -109,12 +98,6 @@ class ZPLFilePrinter:
         else:
             reason = f"cannot be opened: {exc.strerror or exc}"
         return DeviceError(f"ZPL printer {self.path} {reason}")
-
-
-def _failure(message: str, sent: int, total: int) -> DeviceError:
-    if sent == 0:
-        return DeviceError(message)
-    return UnconfirmedPrintError(message, sent=sent, total=total)
 
 
 def open_zpl_file_printer(url: DeviceURL) -> ZPLFilePrinter:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import serial  # type: ignore[import-untyped]
 
 from drivers.printers.errors import UnconfirmedPrintError
+from drivers.printers.zpl_sink import ZPLByteSink
 from drivers.urls import DeviceURL
 from station.errors import DeviceError
-from station.ports import PrintDocument
 
 __all__ = ["ZPLSerialPrinter", "open_zpl_serial_printer"]
 
@@ -25,7 +25,7 @@ DEFAULT_BAUD = 9600
 DEFAULT_TIMEOUT = 10.0
 
 
-class ZPLSerialPrinter:
+class ZPLSerialPrinter(ZPLByteSink):
     """A ZPL printer on a serial port."""
 
     def __init__(
@@ -42,16 +42,11 @@ class ZPLSerialPrinter:
             raise DeviceError(
                 "zpl+serial printer: no port given (expected zpl+serial:///dev/ttyUSB0)"
             )
+        super().__init__(device_id or f"zpl+serial://{port}", timeout=timeout)
         self.port = port
         self.baudrate = baudrate
-        self.timeout = timeout
         self.rtscts = rtscts
         self.xonxoff = xonxoff
-        self.device_id = device_id or f"zpl+serial://{port}"
-
-    def send(self, document: PrintDocument) -> None:
-        """Write the label's ZPL; `DeviceError` if the port cannot take it."""
-        self.write(document.zpl())
 
     def write(self, data: bytes) -> None:
         """Write raw bytes and wait until they have been sent."""

@@ -19,9 +19,9 @@ import socket
 import time
 
 from drivers.printers.errors import UnconfirmedPrintError
+from drivers.printers.zpl_sink import ZPLByteSink
 from drivers.urls import DeviceURL
 from station.errors import DeviceError
-from station.ports import PrintDocument
 
 __all__ = ["DEFAULT_PORT", "ZPLSocketPrinter", "open_zpl_socket_printer", "parse_host_status"]
 
@@ -31,7 +31,7 @@ _HOST_STATUS = b"~HS\r\n"
 _STX, _ETX = b"\x02", b"\x03"
 
 
-class ZPLSocketPrinter:
+class ZPLSocketPrinter(ZPLByteSink):
     """A ZPL printer on a raw TCP port."""
 
     def __init__(
@@ -47,22 +47,17 @@ class ZPLSocketPrinter:
             raise DeviceError("zpl+tcp printer: no host given (expected zpl+tcp://HOST:9100)")
         if timeout <= 0:
             raise DeviceError(f"zpl+tcp://{host}:{port}: timeout must be positive, found {timeout}")
+        super().__init__(device_id or f"zpl+tcp://{host}:{port}", timeout=timeout)
         self.host = host
         self.port = port
-        self.timeout = timeout
         self.wait_eof = wait_eof
         """Wait for the printer to close the connection after the job (CUPS's ``waiteof``)."""
-        self.device_id = device_id or f"zpl+tcp://{host}:{port}"
 
     @property
     def address(self) -> str:
         """``host:port`` (IPv6 hosts in brackets), as messages name the printer."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
-
-    def send(self, document: PrintDocument) -> None:
-        """Send the label's ZPL; `DeviceError` if the printer did not take all of it."""
-        self.write(document.zpl())
 
     def write(self, data: bytes) -> None:
         """Send raw bytes as one job: the byte sink every ZPL back end has.
