@@ -64,21 +64,15 @@ ZBAR_SYMBOLS: dict[str, str] = {
 }
 """Station symbology name -> ZBar symbol type (pyzbar's `ZBarSymbol` member)."""
 
-_AIM: dict[str, tuple[str, str]] = {
-    # ZBar type -> (identifier without GS1, identifier with GS1 modifier)
-    "QRCODE": ("]Q1", "]Q3"),
-    "CODE128": ("]C0", "]C1"),
-    "DATABAR": ("]e0", "]e0"),
-    "DATABAR_EXP": ("]e0", "]e0"),
-    "EAN13": ("]E0", "]E0"),
-    "UPCA": ("]E0", "]E0"),
-    "UPCE": ("]E0", "]E0"),
-    "EAN8": ("]E4", "]E4"),
-    "CODE39": ("]A0", "]A0"),
-    "CODE93": ("]G0", "]G0"),
-    "CODABAR": ("]F0", "]F0"),
-    "I25": ("]I0", "]I0"),
+_AIM_GS1: dict[str, tuple[str, str]] = {"QRCODE": ("]Q1", "]Q3"), "CODE128": ("]C0", "]C1")}
+"""ZBar types whose AIM identifier tells GS1 apart: (without, with the GS1 modifier)."""
+
+_AIM: dict[str, str] = {
+    **dict.fromkeys(("DATABAR", "DATABAR_EXP"), "]e0"),
+    **dict.fromkeys(("EAN13", "UPCA", "UPCE"), "]E0"),
+    **{"EAN8": "]E4", "CODE39": "]A0", "CODE93": "]G0", "CODABAR": "]F0", "I25": "]I0"},
 }
+"""ZBar type -> AIM identifier, for the types with one identifier whatever the content."""
 
 _FORMAT_NAMES = {"QRCODE": "QRCode", "DATABAR": "DataBar", "DATABAR_EXP": "DataBarExp"}
 _ZBAR_MOD_GS1 = 1 << 0
@@ -154,7 +148,6 @@ class ZbarDecoder:
         except ValueError:
             kind = f"zbar-{symbol.contents.type}"
         gs1 = bool(z.zbar_symbol_get_modifiers(symbol) & _ZBAR_MOD_GS1)
-        plain, with_gs1 = _AIM.get(kind, (None, None))
         fmt = _FORMAT_NAMES.get(kind, kind)
         if kind == "UPCE":
             text = upce_as_upca(text) or text
@@ -165,7 +158,8 @@ class ZbarDecoder:
             if twelve is not None:
                 text = twelve if self._upca_12 else "0" + twelve
                 fmt = "UPCE" if kind == "UPCE" else "UPCA"
-        return Decoded(text=text, symbology=with_gs1 if gs1 else plain, format=fmt, gs1=gs1)
+        symbology = _AIM_GS1[kind][1 if gs1 else 0] if kind in _AIM_GS1 else _AIM.get(kind)
+        return Decoded(text=text, symbology=symbology, format=fmt, gs1=gs1)
 
 
 class _Zbar:
