@@ -14,6 +14,8 @@ also rejects the all-zero key a label template prints when its data is missing.
 
 from __future__ import annotations
 
+from biip.checksums import gs1_standard_check_digit
+
 from station.domain.findings import Finding, FindingCode, Severity
 from station.domain.printable import quoted
 from station.domain.scanning.code_errors import error_finding
@@ -22,18 +24,13 @@ __all__ = ["KEY_CHECK_DIGITS", "ai_check_digit_finding", "check_digit_finding"]
 
 KEY_CHECK_DIGITS: dict[str, tuple[str, int, int]] = {
     "00": ("SSCC", 0, 18),
-    "01": ("GTIN", 0, 14),
-    "02": ("GTIN", 0, 14),
-    "03": ("GTIN", 0, 14),
+    **dict.fromkeys(("01", "02", "03", "8006", "8026"), ("GTIN", 0, 14)),
     "253": ("GDTI", 0, 13),
     "255": ("GCN", 0, 13),
     "402": ("GSIN", 0, 17),
-    **{f"41{digit}": ("GLN", 0, 13) for digit in "01234567"},
+    **dict.fromkeys((f"41{digit}" for digit in "01234567"), ("GLN", 0, 13)),
     "8003": ("GRAI", 1, 14),
-    "8006": ("GTIN", 0, 14),
-    "8017": ("GSRN", 0, 18),
-    "8018": ("GSRN", 0, 18),
-    "8026": ("GTIN", 0, 14),
+    **dict.fromkeys(("8017", "8018"), ("GSRN", 0, 18)),
 }
 """AI -> (key name, slice) of the digits that end in a GS1 mod-10 check digit."""
 
@@ -56,7 +53,7 @@ def ai_check_digit_finding(ai: str, value: str) -> Finding | None:
 
 def check_digit_finding(name: str, key: str) -> Finding | None:
     """INVALID_CHECK_DIGIT, or INVALID_CODE for an all-zero key, or None when `key` is fine."""
-    expected = _gs1_check_digit(key[:-1])
+    expected = gs1_standard_check_digit(key[:-1])
     found = int(key[-1])
     if expected == found:
         if key.strip("0"):
@@ -74,10 +71,3 @@ def check_digit_finding(name: str, key: str) -> Finding | None:
         expected=str(expected),
         found=str(found),
     )
-
-
-def _gs1_check_digit(payload: str) -> int:
-    total = sum(
-        int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(payload))
-    )
-    return (10 - total % 10) % 10

@@ -1,6 +1,6 @@
 """GS1 dates per AI: which AIs hold dates, in what layout, and whether a value is one.
 
-biip's own date check is switched off (`gs1_element_string` says why); these
+biip's own date check is switched off (`element_string` says why); these
 rules follow the GS1 General Specifications per AI instead: two-digit years
 in the GS1 century window, day 00 meaning the last day of the month where
 the AI allows it, and the time or second date some AIs append.

@@ -5,8 +5,8 @@ gets wrong or leaves open for scanned data: an AI written out (bracketed,
 Digital Link) must be known by its exact code, a variable-length value ends
 only at GS or at the end of the data (never where biip's pattern happens to
 stop matching), and every error names the AI, the position and what was
-expected. Date rules are in `gs1_dates`, the checks over parsed values in
-`gs1_checks`.
+expected. Date rules are in `dates`, the checks over parsed values in
+`checks`.
 
     >>> [(e.ai.ai, e.value) for e in parse_element_string("0109521234543213\\x1d10ABC")]
     [('01', '09521234543213'), ('10', 'ABC')]
@@ -59,7 +59,7 @@ IDENTIFICATION_KEYS = frozenset(
 """AIs of the GS1 identification keys."""
 
 _BIIP_CONFIG = ParseConfig(
-    # Dates are checked in `gs1_dates`, with the GS1 date rules per AI and a
+    # Dates are checked in `dates`, with the GS1 date rules per AI and a
     # message naming what is wrong; biip would also misread AI 7007's second date.
     gs1_element_strings_verify_date=False,
     separator_chars=(GS,),

@@ -204,23 +204,22 @@ def check_direction(text: str, where: str, out: Problems) -> Direction | None:
 
 
 def check_country(text: str, where: str, out: Problems) -> str | None:
-    if _COUNTRY.fullmatch(text):
-        return text.upper()
-    out.add(
-        where,
-        f"Invalid country {show(text)}: expected an ISO 3166-1 alpha-2 code "
-        "of two letters, such as 'VN'.",
-    )
-    return None
+    expected = "an ISO 3166-1 alpha-2 code of two letters, such as 'VN'"
+    return _check_code("country", text, where, out, pattern=_COUNTRY, expected=expected)
 
 
 def check_region(text: str, where: str, out: Problems) -> str | None:
-    if _REGION.fullmatch(text):
+    expected = "an ISO 3166-2 code such as 'CN-XJ'"
+    return _check_code("region", text, where, out, pattern=_REGION, expected=expected)
+
+
+def _check_code(
+    what: str, text: str, where: str, out: Problems, *, pattern: re.Pattern[str], expected: str
+) -> str | None:
+    """An ISO 3166 code, stored upper case."""
+    if pattern.fullmatch(text):
         return text.upper()
-    out.add(
-        where,
-        f"Invalid region {show(text)}: expected an ISO 3166-2 code such as 'CN-XJ'.",
-    )
+    out.add(where, f"Invalid {what} {show(text)}: expected {expected}.")
     return None
 
 

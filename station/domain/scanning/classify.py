@@ -48,11 +48,11 @@ signature's key rule, and the Digital Link path and query rules. Requisite AIs
 evaluates them "over the combined data received from all GS1 carriers marking
 a physical item", and a logistic label splits its AIs over several barcodes.
 
-This module holds the decision order and the site's rules; the GS1 parts sit
-beside it in `station.domain`: `gs1_element_string` (element strings on top of
-biip), `gs1_bracketed` and `gs1_digital_link` (the other two written forms),
-`gs1_checks` (the checks above, drawing on `gs1_check_digits`, `gs1_dates` and
-`gs1_associations`), and `code_errors` (the error findings all of them give).
+This module holds the decision order and the site's rules; the GS1 parts sit in
+`station.domain.gs1`: `element_string` (element strings on top of biip),
+`bracketed` and `digital_link` (the other two written forms), `checks` (the checks
+above, drawing on `check_digits`, `dates` and `associations`); beside it,
+`code_errors` holds the error findings all of them give.
 """
 
 from __future__ import annotations

@@ -58,17 +58,11 @@ class Gs1Code:
 
     def get(self, ai: str) -> str | None:
         """Value of the first occurrence of `ai`, or None."""
-        for key, value in self.ais:
-            if key == ai:
-                return value
-        return None
+        return next((value for key, value in self.ais if key == ai), None)
 
     def date(self, ai: str) -> dt.date | None:
         """Parsed date for `ai`, or None."""
-        for key, value in self.dates:
-            if key == ai:
-                return value
-        return None
+        return next((value for key, value in self.dates if key == ai), None)
 
     @property
     def sscc(self) -> str | None:
