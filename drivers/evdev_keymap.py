@@ -52,7 +52,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 
 from drivers.input_codes import (
@@ -83,6 +82,7 @@ from drivers.input_codes import (
 from drivers.keyboard_layouts import KEYPAD_DIGITS, US, KeyboardLayout
 from drivers.scan_assembly import (
     DEFAULT_MAX_LENGTH,
+    SuffixName,
     assembled_scan,
     check_max_length,
     scan_gap_s,
@@ -114,7 +114,7 @@ _CTRL_BY_POSITION: Mapping[int, str] = MappingProxyType(
 """Ctrl with the US keys ``[ \\ ] 6 -``: what HID scanners send for ESC, FS, GS, RS, US."""
 
 
-class KeySuffix(StrEnum):
+class KeySuffix(SuffixName):
     """The key a keyboard scanner sends after each barcode."""
 
     ENTER = "enter"
@@ -123,15 +123,6 @@ class KeySuffix(StrEnum):
     """Ctrl+D."""
     NONE = "none"
     """No suffix: scans end after a pause (``gap_ms``)."""
-
-    @classmethod
-    def parse(cls, text: str) -> KeySuffix:
-        """The suffix named `text`, in any letter case; `ValueError` naming the choices."""
-        for suffix in cls:
-            if suffix.value == text.strip().lower():
-                return suffix
-        choices = ", ".join(s.value for s in cls)
-        raise ValueError(f"suffix={text!r}: expected one of {choices}")
 
 
 _SUFFIX_CHARS: Mapping[KeySuffix, frozenset[str]] = MappingProxyType(

@@ -55,7 +55,7 @@ from drivers.keyboard_layouts import LAYOUTS
 from drivers.reader import (
     READ_TIMEOUT_S,
     RECONNECT_MAX_S,
-    ReconnectingSource,
+    PathSource,
     Run,
     check_params,
     device_path,
@@ -130,7 +130,7 @@ class EvdevSettings:
 _EVDEV_PARAMS = ("layout", "suffix", "gap_ms", "aim", "grab", "reconnect_max_s")
 
 
-class EvdevScanner(ReconnectingSource[InputDeviceLike]):
+class EvdevScanner(PathSource[InputDeviceLike]):
     """A keyboard scanner read from a Linux input device, grabbed, in its own thread."""
 
     def __init__(
@@ -140,16 +140,15 @@ class EvdevScanner(ReconnectingSource[InputDeviceLike]):
         *,
         open_device: DeviceOpener = open_input_device,
     ) -> None:
-        super().__init__(device_id, reconnect_max_s=settings.reconnect_max_s)
         self.settings = settings
         self.decoder = EvdevDecoder(settings.keyboard)
         self._open_device = open_device
-
-    def _connecting_detail(self) -> str:
-        return f"opening {self.settings.path}"
+        super().__init__(
+            device_id, settings.path, self.decoder, reconnect_max_s=settings.reconnect_max_s
+        )
 
     def _connect(self, run: Run) -> tuple[InputDeviceLike, str]:
-        path = self.settings.path
+        path = self.path
         device = self._open_device(path)
         if self.settings.grab:
             try:
@@ -162,7 +161,7 @@ class EvdevScanner(ReconnectingSource[InputDeviceLike]):
                         exc.errno, "another program holds an exclusive grab on the device"
                     ) from None
                 raise
-        self.decoder.reset()
+        self._opened()
         layout = self.settings.keyboard.layout.name
         how = "grabbed" if self.settings.grab else "NOT grabbed: keystrokes also reach the desktop"
         return device, f"{path}, layout {layout}, {how}"
@@ -187,9 +186,6 @@ class EvdevScanner(ReconnectingSource[InputDeviceLike]):
         scans.extend(self.decoder.flush(now))
         return scans
 
-    def _drain(self) -> list[Scan]:
-        return self.decoder.flush(time.monotonic(), force=True)
-
     def _disconnect(self, device: InputDeviceLike) -> None:
         try:
             if self.settings.grab:
@@ -210,7 +206,7 @@ class EvdevScanner(ReconnectingSource[InputDeviceLike]):
             notes.append(f"the kernel dropped events {decoder.dropped_reports} time(s)")
         if not notes:
             return None
-        return f"{self.settings.path}: " + "; ".join(notes)
+        return f"{self.path}: " + "; ".join(notes)
 
 
 def _event_time(event: InputEventLike, now: float, wall: float) -> float:

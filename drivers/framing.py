@@ -51,10 +51,10 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from enum import StrEnum
 
 from drivers.scan_assembly import (
     DEFAULT_MAX_LENGTH,
+    SuffixName,
     assembled_scan,
     check_max_length,
     scan_gap_s,
@@ -64,7 +64,7 @@ from station.domain.scanning.scan import Scan
 _ASCII_PROBE = "\r\n\t\x04\x1d]AZaz09 #"
 
 
-class Suffix(StrEnum):
+class Suffix(SuffixName):
     """What a serial scanner sends after each barcode."""
 
     CR = "CR"
@@ -73,15 +73,6 @@ class Suffix(StrEnum):
     TAB = "TAB"
     EOT = "EOT"
     NONE = "none"
-
-    @classmethod
-    def parse(cls, text: str) -> Suffix:
-        """The suffix named `text`, in any letter case; `ValueError` naming the choices."""
-        for suffix in cls:
-            if suffix.value.lower() == text.strip().lower():
-                return suffix
-        choices = ", ".join(s.value for s in cls)
-        raise ValueError(f"suffix={text!r}: expected one of {choices}")
 
     @property
     def separator(self) -> bytes:

@@ -4,8 +4,9 @@
 backoff; a driver (`drivers.serial_scanner`, `drivers.evdev_scanner`,
 `drivers.camera_scanner`) supplies only how to open its device, read from it
 once, give up what a lost device left pending and close it, and what to say
-while it waits to try again. The helpers at the end check the URL parameters
-the serial and evdev drivers have in common.
+while it waits to try again. `PathSource` adds what the serial and evdev
+scanners share: a device path and an `Assembler` that cuts their input into
+scans; the helpers at the end check the URL parameters they have in common.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from drivers.urls import DeviceURL
 from station.domain.scanning.scan import Scan
@@ -285,6 +286,42 @@ class ReconnectingSource(Generic[DeviceT]):
         # A failing status callback has nowhere to be reported but `status()`.
         with contextlib.suppress(Exception):
             self._on_status(snapshot)
+
+
+class Assembler(Protocol):
+    """What cuts a device's bytes or key events into scans: a `ScanFramer`, an `EvdevDecoder`.
+
+    The driver feeds it; `PathSource` resets it on connect and flushes it on loss.
+    """
+
+    def reset(self) -> None: ...
+
+    def flush(self, now: float, *, force: bool = False) -> list[Scan]: ...
+
+
+class PathSource(ReconnectingSource[DeviceT]):
+    """A scanner at a device path (``/dev/...``) whose input an `Assembler` cuts into scans.
+
+    The subclass opens the path in `_connect` and calls `_opened` once it has;
+    what a lost or stopped device left half-assembled is flushed as a scan.
+    """
+
+    def __init__(
+        self, device_id: str, path: str, assembler: Assembler, *, reconnect_max_s: float
+    ) -> None:
+        super().__init__(device_id, reconnect_max_s=reconnect_max_s)
+        self.path = path
+        self._assembler = assembler
+
+    def _connecting_detail(self) -> str:
+        return f"opening {self.path}"
+
+    def _opened(self) -> None:
+        """Forget what a previous connection left: a new device starts afresh."""
+        self._assembler.reset()
+
+    def _drain(self) -> list[Scan]:
+        return self._assembler.flush(time.monotonic(), force=True)
 
 
 def _ignore(_: object) -> None:

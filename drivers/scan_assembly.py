@@ -3,7 +3,8 @@
 A serial scanner (`drivers.framing`), an evdev keyboard scanner
 (`drivers.evdev_keymap`) and a keyboard wedge (`drivers.wedge`) each decide
 where one scan ends in their own way; once they have, the rest is the same:
-the pause that ends a scan or flushes a partial one (`scan_gap_s`), the length
+the name of the suffix that ends a scan (`SuffixName`), the pause that ends
+a scan or flushes a partial one (`scan_gap_s`), the length
 at which a runaway scan is cut (`check_max_length`), and the `Scan` itself, with
 a leading AIM symbology identifier split off and the time as whole
 nanoseconds (`assembled_scan`).
@@ -12,6 +13,8 @@ nanoseconds (`assembled_scan`).
 from __future__ import annotations
 
 import math
+from enum import StrEnum
+from typing import Self
 
 from station.domain.scanning.scan import Scan
 
@@ -23,6 +26,20 @@ DEFAULT_SAFETY_GAP_MS = 1000.0
 
 DEFAULT_MAX_LENGTH = 8192
 """Scans longer than this are cut; no real barcode comes near it."""
+
+
+class SuffixName(StrEnum):
+    """The names of the suffixes a kind of scanner may send, read from a URL in any case."""
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """The suffix named `text`, in any letter case; `ValueError` naming the choices."""
+        wanted = text.strip().lower()
+        for suffix in cls:
+            if suffix.value.lower() == wanted:
+                return suffix
+        choices = ", ".join(s.value for s in cls)
+        raise ValueError(f"suffix={text!r}: expected one of {choices}")
 
 
 def scan_gap_s(gap_ms: float | None, *, gap_ends_scans: bool) -> float:

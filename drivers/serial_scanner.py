@@ -42,7 +42,7 @@ from drivers.framing import FramingProfile, ScanFramer, Suffix
 from drivers.reader import (
     READ_TIMEOUT_S,
     RECONNECT_MAX_S,
-    ReconnectingSource,
+    PathSource,
     Run,
     check_params,
     device_path,
@@ -90,7 +90,7 @@ class SerialSettings:
 _SERIAL_PARAMS = ("baud", "suffix", "gap_ms", "aim", "encoding", "reconnect_max_s")
 
 
-class SerialScanner(ReconnectingSource[SerialPort]):
+class SerialScanner(PathSource[SerialPort]):
     """A scanner on a serial port, read in its own thread."""
 
     def __init__(
@@ -100,27 +100,22 @@ class SerialScanner(ReconnectingSource[SerialPort]):
         *,
         open_port: PortOpener = open_pyserial_port,
     ) -> None:
-        super().__init__(device_id, reconnect_max_s=settings.reconnect_max_s)
         self.settings = settings
         self.framer = ScanFramer(settings.framing)
         self._open_port = open_port
-
-    def _connecting_detail(self) -> str:
-        return f"opening {self.settings.path}"
+        super().__init__(
+            device_id, settings.path, self.framer, reconnect_max_s=settings.reconnect_max_s
+        )
 
     def _connect(self, run: Run) -> tuple[SerialPort, str]:
-        settings = self.settings
-        port = self._open_port(settings.path, settings.baud, READ_TIMEOUT_S)
-        self.framer.reset()
-        return port, f"{settings.path} at {settings.baud} baud"
+        port = self._open_port(self.path, self.settings.baud, READ_TIMEOUT_S)
+        self._opened()
+        return port, f"{self.path} at {self.settings.baud} baud"
 
     def _poll(self, run: Run, port: SerialPort) -> list[Scan]:
         data = port.read(port.in_waiting or 1)
         now = time.monotonic()
         return self.framer.feed(data, now) if data else self.framer.flush(now)
-
-    def _drain(self) -> list[Scan]:
-        return self.framer.flush(time.monotonic(), force=True)
 
     def _disconnect(self, port: SerialPort) -> None:
         port.close()
@@ -130,7 +125,7 @@ class SerialScanner(ReconnectingSource[SerialPort]):
         if not framer.cut_frames:
             return None
         return (
-            f"{self.settings.path} at {self.settings.baud} baud; "
+            f"{self.path} at {self.settings.baud} baud; "
             f"{framer.cut_frames} over-long scan(s) cut at {framer.profile.max_length} bytes "
             "(wrong baud rate or suffix?)"
         )
