@@ -419,20 +419,3 @@ def test_every_field_is_documented_in_order() -> None:
         "seq",
         "gtin",
     )
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "station.domain.lots.sscc_range",
-        "station.domain.lots.lot_template",
-        "station.domain.gs1.character_set",
-    ],
-)
-def test_module_doctests(module: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0
-    assert result.attempted > 0

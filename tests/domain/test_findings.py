@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
-import station.domain.findings
 from station.domain.findings import FindingCode, Severity, listed, refusal
 
 
@@ -25,8 +22,3 @@ def test_refusal_is_a_refusal() -> None:
         "expected": "a unit",
         "found": "U1",
     }
-
-
-def test_module_doctests() -> None:
-    result = doctest.testmod(station.domain.findings)
-    assert result.failed == 0 and result.attempted > 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import doctest
-import importlib
 import io
 import json
 from decimal import Decimal
@@ -19,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-import station.domain.manifest.reading as manifest_module
 from station.domain.manifest.model import (
     CSV_COLUMNS,
     ContentLine,
@@ -1356,21 +1353,3 @@ def test_csv_rows_near_valid_never_raise(rows: list[dict[str, str]]) -> None:
     for row in rows:
         writer.writerow([row.get(column, "") for column in CSV_COLUMNS])
     check_result(parse_manifest_csv(buffer.getvalue(), "t.csv"))
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        manifest_module,
-        "station.domain.manifest.model",
-        "station.domain.manifest.json_fields",
-        "station.domain.manifest.csv_rows",
-        "station.domain.manifest.outbound",
-    ],
-)
-def test_module_doctests(module: Any) -> None:
-    if isinstance(module, str):
-        module = importlib.import_module(module)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
-    assert result.attempted > 0

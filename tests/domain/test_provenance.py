@@ -286,13 +286,3 @@ def test_a_trace_over_100k_lots_visits_each_once_and_is_fast() -> None:
     assert len(summary.received) == 12_500
     assert summary.determined
     assert elapsed < 5, f"trace took {elapsed:.2f} s"
-
-
-def test_module_doctests() -> None:
-    import doctest
-
-    from station.domain.lots import provenance
-
-    result = doctest.testmod(provenance)
-    assert result.failed == 0
-    assert result.attempted > 0

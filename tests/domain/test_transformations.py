@@ -574,22 +574,3 @@ def test_any_input_gives_a_balanced_plan_or_problems_never_an_exception(
         assert result, "a refusal names at least one problem"
         assert all(isinstance(problem, TransformProblem) for problem in result)
         assert all(problem.message.isprintable() for problem in result)
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "station.domain.lots.lot_state",
-        "station.domain.lots.parent_rules",
-        "station.domain.lots.transform_plan",
-        "station.domain.lots.transform_rules",
-        "station.domain.quantities",
-    ],
-)
-def test_module_doctests(module: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0
-    assert result.attempted > 0
