@@ -54,7 +54,7 @@ from drivers.evdev_keymap import EvdevDecoder, KeyboardProfile, KeySuffix
 from drivers.keyboard_layouts import LAYOUTS
 from drivers.reader import (
     READ_TIMEOUT_S,
-    RECONNECT_MAX_S,
+    PathSettings,
     PathSource,
     Run,
     check_params,
@@ -118,13 +118,11 @@ def open_input_device(path: str) -> InputDeviceLike:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class EvdevSettings:
+class EvdevSettings(PathSettings):
     """An evdev scanner's settings, as given by its URL."""
 
-    path: str
     keyboard: KeyboardProfile = dataclasses.field(default_factory=KeyboardProfile)
     grab: bool = True
-    reconnect_max_s: float = RECONNECT_MAX_S
 
 
 _EVDEV_PARAMS = ("layout", "suffix", "gap_ms", "aim", "grab", "reconnect_max_s")
@@ -143,9 +141,7 @@ class EvdevScanner(PathSource[InputDeviceLike]):
         self.settings = settings
         self.decoder = EvdevDecoder(settings.keyboard)
         self._open_device = open_device
-        super().__init__(
-            device_id, settings.path, self.decoder, reconnect_max_s=settings.reconnect_max_s
-        )
+        super().__init__(device_id, settings, self.decoder)
 
     def _connect(self, run: Run) -> tuple[InputDeviceLike, str]:
         path = self.path

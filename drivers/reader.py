@@ -299,6 +299,16 @@ class Assembler(Protocol):
     def flush(self, now: float, *, force: bool = False) -> list[Scan]: ...
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class PathSettings:
+    """What every `PathSource` is configured with; each driver's settings add their own."""
+
+    path: str
+    """The device, e.g. ``/dev/ttyACM0`` or ``/dev/input/by-id/...-event-kbd``."""
+    reconnect_max_s: float = RECONNECT_MAX_S
+    """Longest wait between attempts to reopen the device."""
+
+
 class PathSource(ReconnectingSource[DeviceT]):
     """A scanner at a device path (``/dev/...``) whose input an `Assembler` cuts into scans.
 
@@ -306,11 +316,9 @@ class PathSource(ReconnectingSource[DeviceT]):
     what a lost or stopped device left half-assembled is flushed as a scan.
     """
 
-    def __init__(
-        self, device_id: str, path: str, assembler: Assembler, *, reconnect_max_s: float
-    ) -> None:
-        super().__init__(device_id, reconnect_max_s=reconnect_max_s)
-        self.path = path
+    def __init__(self, device_id: str, settings: PathSettings, assembler: Assembler) -> None:
+        super().__init__(device_id, reconnect_max_s=settings.reconnect_max_s)
+        self.path = settings.path
         self._assembler = assembler
 
     def _connecting_detail(self) -> str:

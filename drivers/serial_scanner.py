@@ -41,7 +41,7 @@ from typing import Protocol, cast
 from drivers.framing import FramingProfile, ScanFramer, Suffix
 from drivers.reader import (
     READ_TIMEOUT_S,
-    RECONNECT_MAX_S,
+    PathSettings,
     PathSource,
     Run,
     check_params,
@@ -78,13 +78,11 @@ def open_pyserial_port(path: str, baud: int, timeout: float) -> SerialPort:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class SerialSettings:
+class SerialSettings(PathSettings):
     """A serial scanner's settings, as given by its URL."""
 
-    path: str
     baud: int = 9600
     framing: FramingProfile = dataclasses.field(default_factory=FramingProfile)
-    reconnect_max_s: float = RECONNECT_MAX_S
 
 
 _SERIAL_PARAMS = ("baud", "suffix", "gap_ms", "aim", "encoding", "reconnect_max_s")
@@ -103,9 +101,7 @@ class SerialScanner(PathSource[SerialPort]):
         self.settings = settings
         self.framer = ScanFramer(settings.framing)
         self._open_port = open_port
-        super().__init__(
-            device_id, settings.path, self.framer, reconnect_max_s=settings.reconnect_max_s
-        )
+        super().__init__(device_id, settings, self.framer)
 
     def _connect(self, run: Run) -> tuple[SerialPort, str]:
         port = self._open_port(self.path, self.settings.baud, READ_TIMEOUT_S)
