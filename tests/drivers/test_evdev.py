@@ -16,7 +16,7 @@ import re
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -93,11 +93,11 @@ from drivers.urls import parse_device_url
 from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
+from tests.drivers.polling import WAIT_S, wait_for
 
 Event = tuple[int, int, int]
 """(type, code, value) as read from /dev/input/event*."""
 
-WAIT_S = 3.0
 
 # HID usages (page 7) a scanner reports in MSC_SCAN before each key; the decoder
 # ignores them, they are here so the sequences look like what evtest records.
@@ -618,14 +618,6 @@ def test_without_python_evdev_the_error_says_so(monkeypatch: pytest.MonkeyPatch)
 
 
 # -- the scanner: reading -----------------------------------------------------------------------
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.005)
 
 
 class Recorder:

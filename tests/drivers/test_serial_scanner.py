@@ -31,17 +31,7 @@ from drivers.urls import parse_device_url
 from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus
-
-WAIT_S = 3.0
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
-    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.005)
+from tests.drivers.polling import WAIT_S, wait_for
 
 
 class Recorder:
