@@ -9,7 +9,8 @@ key (with the nearest valid key), a flag that is no boolean. `JsonObject` is wha
     >>> out = Problems()
     >>> read_text(JsonObject([("lot", " A1 ")]), "lot", "$.units[0]", out), len(out)
     ('A1', 0)
-    >>> check_keys(JsonObject([("sscs", "1")]), ("sscc", "packaging"), "$.units[0]", out)
+    >>> read_object(JsonObject([("sscs", "1")]), "unit", ("sscc", "packaging"), "$.units[0]", out)
+    {'sscs': '1'}
     >>> str(out.items[0])
     "$.units[0].sscs: Unknown key 'sscs': expected one of sscc, packaging; did you mean 'sscc'?"
 """
@@ -27,11 +28,10 @@ from station.domain.printable import printable
 
 __all__ = [
     "JsonObject",
-    "as_object",
-    "check_keys",
     "member",
     "read_checked",
     "read_flag",
+    "read_object",
     "read_quantity",
     "read_text",
     "read_text_list",
@@ -68,7 +68,21 @@ def member(path: str, key: str) -> str:
     return f"{path}[{json.dumps(printable(key, 40), ensure_ascii=False)}]"
 
 
-def as_object(value: object, what: str, path: str, out: Problems) -> JsonObject | None:
+def read_object(
+    value: object, what: str, allowed: Sequence[str], path: str, out: Problems
+) -> JsonObject | None:
+    """`value` as an object holding only `allowed` keys, each once; None when it is no object.
+
+    A key problem is reported and the object still returned, so its fields are read
+    and every problem of the file is found in one pass.
+    """
+    obj = _as_object(value, what, path, out)
+    if obj is not None:
+        _check_keys(obj, allowed, path, out)
+    return obj
+
+
+def _as_object(value: object, what: str, path: str, out: Problems) -> JsonObject | None:
     """`value` when it is an object, else None after a problem naming `what` was expected."""
     if isinstance(value, JsonObject):
         return value
@@ -76,7 +90,7 @@ def as_object(value: object, what: str, path: str, out: Problems) -> JsonObject 
     return None
 
 
-def check_keys(obj: JsonObject, allowed: Sequence[str], path: str, out: Problems) -> None:
+def _check_keys(obj: JsonObject, allowed: Sequence[str], path: str, out: Problems) -> None:
     """A problem for each key given twice and each key not `allowed` (with the nearest one)."""
     for key in obj.duplicates:
         out.add(

@@ -18,6 +18,7 @@ is not JSON at all names the line and column where reading stopped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from decimal import Decimal
@@ -25,11 +26,10 @@ from typing import Any, Final
 
 from station.domain.manifest.json_fields import (
     JsonObject,
-    as_object,
-    check_keys,
     member,
     read_checked,
     read_flag,
+    read_object,
     read_quantity,
     read_text,
     read_text_list,
@@ -152,12 +152,11 @@ def _where(path: str) -> Where:
 
 
 def _manifest(value: object, path: str, out: Problems) -> Manifest | None:
-    obj = as_object(value, "manifest", path, out)
-    if obj is None:
-        return None
     before = len(out)
     where = _where(path)
-    check_keys(obj, _MANIFEST_KEYS, path, out)
+    obj = read_object(value, "manifest", _MANIFEST_KEYS, path, out)
+    if obj is None:
+        return None
     version = _version(obj, path, out)
     shipment_id = read_text(obj, "shipment_id", path, out, required=True)
     direction = _direction(obj, path, out)
@@ -215,11 +214,10 @@ def _manifest(value: object, path: str, out: Problems) -> Manifest | None:
 
 
 def _unit(value: object, path: str, out: Problems) -> Unit | None:
-    obj = as_object(value, "unit", path, out)
+    before = len(out)
+    obj = read_object(value, "unit", _UNIT_KEYS, path, out)
     if obj is None:
         return None
-    before = len(out)
-    check_keys(obj, _UNIT_KEYS, path, out)
     sscc = read_checked(obj, "sscc", path, out, check_sscc)
     packaging = read_text(obj, "packaging", path, out, required=True)
     contents: list[ContentLine] = []
@@ -242,11 +240,10 @@ def _unit(value: object, path: str, out: Problems) -> Unit | None:
 
 
 def _line(value: object, path: str, out: Problems) -> ContentLine | None:
-    obj = as_object(value, "content line", path, out)
+    before = len(out)
+    obj = read_object(value, "content line", _LINE_KEYS, path, out)
     if obj is None:
         return None
-    before = len(out)
-    check_keys(obj, _LINE_KEYS, path, out)
     line = ContentLine(
         gtin=read_checked(obj, "gtin", path, out, check_gtin),
         lot=read_checked(obj, "lot", path, out, check_lot),
@@ -256,9 +253,7 @@ def _line(value: object, path: str, out: Problems) -> ContentLine | None:
         product=read_text(obj, "product", path, out),
         vendor=read_text(obj, "vendor", path, out),
         place_of_manufacture=_place(obj, path, out),
-        date_of_manufacture=read_checked(
-            obj, "date_of_manufacture", path, out, check_date_of_manufacture
-        ),
+        date_of_manufacture=_made(obj, path, out),
         serials_required=read_flag(obj, "serials_required", path, out),
         provenance=_provenance(obj, path, out),
     )
@@ -280,11 +275,10 @@ def _provenance(obj: Mapping[str, Any], path: str, out: Problems) -> tuple[Upstr
     entries: list[UpstreamLot] = []
     for i, item in enumerate(value):
         at = f"{where}[{i}]"
-        entry = as_object(item, "upstream lot", at, out)
+        before = len(out)
+        entry = read_object(item, "upstream lot", _UPSTREAM_KEYS, at, out)
         if entry is None:
             continue
-        before = len(out)
-        check_keys(entry, _UPSTREAM_KEYS, at, out)
         lot_id = read_text(entry, "lot_id", at, out, required=True)
         upstream = UpstreamLot(
             lot_id=lot_id or "",
@@ -292,9 +286,7 @@ def _provenance(obj: Mapping[str, Any], path: str, out: Problems) -> tuple[Upstr
             lot=read_text(entry, "lot", at, out),
             vendor=read_text(entry, "vendor", at, out),
             place_of_manufacture=_place(entry, at, out),
-            date_of_manufacture=read_checked(
-                entry, "date_of_manufacture", at, out, check_date_of_manufacture
-            ),
+            date_of_manufacture=_made(entry, at, out),
             shipment_id=read_text(entry, "shipment_id", at, out),
         )
         if len(out) == before and lot_id is not None:
@@ -348,13 +340,16 @@ def _party(obj: Mapping[str, Any], key: str, path: str, out: Problems) -> Party 
     if value is None:
         return None
     where = member(path, key)
-    party = as_object(value, key, where, out)
+    party = read_object(value, key, _PARTY_KEYS, where, out)
     if party is None:
         return None
-    check_keys(party, _PARTY_KEYS, where, out)
     name = read_text(party, "name", where, out, required=True)
     party_id = read_text(party, "id", where, out)
     return None if name is None else Party(name=name, id=party_id)
+
+
+def _made(obj: Mapping[str, Any], path: str, out: Problems) -> dt.date | None:
+    return read_checked(obj, "date_of_manufacture", path, out, check_date_of_manufacture)
 
 
 def _place(obj: Mapping[str, Any], path: str, out: Problems) -> Place | None:
@@ -362,11 +357,10 @@ def _place(obj: Mapping[str, Any], path: str, out: Problems) -> Place | None:
     if value is None:
         return None
     where = member(path, "place_of_manufacture")
-    place = as_object(value, "place_of_manufacture", where, out)
+    before = len(out)
+    place = read_object(value, "place_of_manufacture", _PLACE_KEYS, where, out)
     if place is None:
         return None
-    before = len(out)
-    check_keys(place, _PLACE_KEYS, where, out)
     facility = read_text(place, "facility", where, out)
     city = read_text(place, "city", where, out)
     country = read_checked(place, "country", where, out, check_country)
