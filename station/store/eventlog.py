@@ -19,6 +19,12 @@ from station.domain.events import Event, EventKind, StoredEvent
 from station.errors import StoreError
 from station.store.hashchain import GENESIS, chain_hash, event_body
 from station.store.migrations import migrate
+from station.store.rows import Row, one
+
+_EVENTS = (
+    "SELECT seq, id, kind, station_id, operator_id, recorded_at, payload, prev_hash, hash"
+    " FROM events"
+)
 
 
 class Projector(Protocol):
@@ -141,36 +147,24 @@ class EventLog:
         self, *, after_seq: int = 0, kinds: Sequence[EventKind] | None = None
     ) -> Iterator[StoredEvent]:
         """Stored events in log order, optionally only some kinds."""
-        sql = (
-            "SELECT seq, id, kind, station_id, operator_id, recorded_at, payload, prev_hash, hash"
-            " FROM events WHERE seq > ?"
-        )
+        sql = f"{_EVENTS} WHERE seq > ?"
         params: list[object] = [after_seq]
         if kinds:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             params.extend(k.value for k in kinds)
         sql += " ORDER BY seq"
-        for row in self._conn.execute(sql, params):
-            yield _row_to_stored(row)
+        yield from map(_row_to_stored, self._conn.execute(sql, params))
 
     def event_by_id(self, event_id: str) -> StoredEvent | None:
         """One stored event by its UUID."""
-        row = self._conn.execute(
-            "SELECT seq, id, kind, station_id, operator_id, recorded_at, payload, prev_hash, hash"
-            " FROM events WHERE id = ?",
-            (event_id,),
-        ).fetchone()
-        return _row_to_stored(row) if row else None
+        return one(self._conn, f"{_EVENTS} WHERE id = ?", (event_id,), _row_to_stored)
 
     def verify(self) -> VerifyReport:
         """Recompute the whole chain; report the first event that does not hold."""
         prev = GENESIS
         count = 0
         expected_seq = 1
-        rows = self._conn.execute(
-            "SELECT seq, id, kind, station_id, operator_id, recorded_at, payload, prev_hash, hash"
-            " FROM events ORDER BY seq"
-        )
+        rows = self._conn.execute(f"{_EVENTS} ORDER BY seq")
         for seq, eid, kind, station, operator, when, payload, prev_hash, digest in rows:
             if seq != expected_seq:
                 return VerifyReport(
@@ -201,7 +195,7 @@ class EventLog:
         return VerifyReport(True, count, f"{count} events, hash chain intact")
 
 
-def _row_to_stored(row: tuple[object, ...]) -> StoredEvent:
+def _row_to_stored(row: Row) -> StoredEvent:
     seq, eid, kind, station, operator, when, payload, prev_hash, digest = row
     event = Event(
         id=str(eid),

@@ -12,6 +12,7 @@ from typing import Any
 from station.domain.lots.lot_state import LotState
 from station.domain.lots.provenance import Genealogy, Origin
 from station.domain.manifest.model import Place
+from station.store.rows import Row, columns, many, one, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +50,25 @@ class LotRecord:
         )
 
 
-_COLUMNS = (
-    "lot_id, kind, gtin, product, quantity, consumed, uom, status, sscc, shipment_id, origin,"
-    " made_at, made_by, site, station_id, event_id"
+_FIELDS = (
+    "lot_id",
+    "kind",
+    "gtin",
+    "product",
+    "quantity",
+    "consumed",
+    "uom",
+    "status",
+    "sscc",
+    "shipment_id",
+    "origin",
+    "made_at",
+    "made_by",
+    "site",
+    "station_id",
+    "event_id",
 )
+_LOTS = f"SELECT {columns(_FIELDS)} FROM lots"
 
 
 class SqliteLotView:
@@ -63,21 +79,18 @@ class SqliteLotView:
 
     def lot(self, lot_id: str) -> LotRecord | None:
         """One lot by id."""
-        row = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM lots WHERE lot_id = ?", (lot_id,)
-        ).fetchone()
-        return _record(row) if row else None
+        return one(self._conn, f"{_LOTS} WHERE lot_id = ?", (lot_id,), _record)
 
     def lots(self, *, status: str | None = None, limit: int = 500) -> list[LotRecord]:
         """Lots, newest first, optionally of one status."""
-        sql = f"SELECT {_COLUMNS} FROM lots WHERE kind != 'received-line'"
+        sql = f"{_LOTS} WHERE kind != 'received-line'"
         params: list[object] = []
         if status is not None:
             sql += " AND status = ?"
             params.append(status)
         sql += " ORDER BY made_at DESC, lot_id LIMIT ?"
         params.append(limit)
-        return [_record(row) for row in self._conn.execute(sql, params)]
+        return many(self._conn, sql, params, _record)
 
     def parents(self, lot_id: str) -> list[str]:
         """Direct parents of a lot."""
@@ -102,10 +115,12 @@ class SqliteLotView:
 
     def origin(self, lot_id: str) -> Origin | None:
         """The moving data of a received lot (a genealogy leaf), else None."""
-        row = self._conn.execute(
-            "SELECT origin FROM lots WHERE lot_id = ? AND origin IS NOT NULL", (lot_id,)
-        ).fetchone()
-        return origin_from_json(lot_id, json.loads(row[0])) if row else None
+        return one(
+            self._conn,
+            "SELECT origin FROM lots WHERE lot_id = ? AND origin IS NOT NULL",
+            (lot_id,),
+            lambda row: origin_from_json(lot_id, json.loads(row[0])),
+        )
 
     def genealogy(self) -> Genealogy:
         """Genealogy over this store (lookups are made as the walk needs them)."""
@@ -138,22 +153,9 @@ def origin_from_json(lot_id: str, data: dict[str, Any]) -> Origin:
     )
 
 
-def _record(row: tuple[Any, ...]) -> LotRecord:
-    return LotRecord(
-        lot_id=row[0],
-        kind=row[1],
-        gtin=row[2],
-        product=row[3],
-        quantity=Decimal(row[4]),
-        consumed=Decimal(row[5]),
-        uom=row[6],
-        status=row[7],
-        sscc=row[8],
-        shipment_id=row[9],
-        origin=json.loads(row[10]) if row[10] else None,
-        made_at=row[11],
-        made_by=row[12],
-        site=row[13],
-        station_id=row[14],
-        event_id=row[15],
-    )
+def _record(row: Row) -> LotRecord:
+    return record(LotRecord, _FIELDS, row, quantity=Decimal, consumed=Decimal, origin=_json_or_none)
+
+
+def _json_or_none(text: str | None) -> dict[str, Any] | None:
+    return json.loads(text) if text else None

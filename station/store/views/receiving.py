@@ -24,8 +24,13 @@ from station.ports import (
     UnitRecord,
     UnitStatus,
 )
+from station.store.rows import Row, columns, many, one, record
 
-_UNIT_COLUMNS = "unit_id, shipment_id, expected, status, receipt_id, received_at"
+_UNIT_FIELDS = ("unit_id", "shipment_id", "expected", "status", "receipt_id", "received_at")
+_HOLD_FIELDS = ("entity_kind", "entity_id", "shipment_id", "findings", "since", "placed_by")
+_UNITS = f"SELECT {columns(_UNIT_FIELDS)} FROM units"
+_RECEIPTS = "SELECT receipt_id, station_id, status, opened_by, opened_at FROM receipts"
+_HOLDS = f"SELECT {columns(_HOLD_FIELDS)} FROM holds"
 
 
 class SqliteReceivingView:
@@ -70,17 +75,12 @@ class SqliteReceivingView:
         return [self._shipment(row) for row in rows]
 
     def unit(self, unit_id: str) -> UnitRecord | None:
-        row = self._conn.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id = ?", (unit_id,)
-        ).fetchone()
-        return _unit(row) if row else None
+        return one(self._conn, f"{_UNITS} WHERE unit_id = ?", (unit_id,), _unit)
 
     def units(self, shipment_id: str) -> list[UnitRecord]:
-        rows = self._conn.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE shipment_id = ? ORDER BY unit_id",
-            (shipment_id,),
-        ).fetchall()
-        return [_unit(row) for row in rows]
+        return many(
+            self._conn, f"{_UNITS} WHERE shipment_id = ? ORDER BY unit_id", (shipment_id,), _unit
+        )
 
     def unit_counts(self, shipment_id: str) -> tuple[int, int]:
         """(expected units, expected units no longer waiting) of a shipment, counted in SQL."""
@@ -92,20 +92,19 @@ class SqliteReceivingView:
         return int(expected), int(done)
 
     def seals(self, shipment_id: str) -> list[SealRecord]:
-        rows = self._conn.execute(
+        return many(
+            self._conn,
             "SELECT shipment_id, seal, expected, status FROM seals WHERE shipment_id = ?"
             " ORDER BY expected DESC, seal",
             (shipment_id,),
-        ).fetchall()
-        return [SealRecord(r[0], r[1], bool(r[2]), SealStatus(r[3])) for r in rows]
+            lambda r: SealRecord(r[0], r[1], bool(r[2]), SealStatus(r[3])),
+        )
 
     def open_receipt(self, station_id: str) -> ReceiptRecord | None:
-        row = self._conn.execute(
-            "SELECT receipt_id FROM receipts WHERE station_id = ? AND status = 'open'"
-            " ORDER BY opened_at DESC LIMIT 1",
-            (station_id,),
-        ).fetchone()
-        return self.receipt(row[0]) if row else None
+        sql = (
+            f"{_RECEIPTS} WHERE station_id = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1"
+        )
+        return one(self._conn, sql, (station_id,), self._receipt)
 
     def receipt_count(self, station_id: str) -> int:
         (count,) = self._conn.execute(
@@ -115,21 +114,7 @@ class SqliteReceivingView:
 
     def receipt(self, receipt_id: str) -> ReceiptRecord | None:
         """One receipt with its shipments."""
-        row = self._conn.execute(
-            "SELECT receipt_id, station_id, status, opened_by, opened_at FROM receipts"
-            " WHERE receipt_id = ?",
-            (receipt_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        shipment_ids = tuple(
-            r[0]
-            for r in self._conn.execute(
-                "SELECT shipment_id FROM shipments WHERE receipt_id = ? ORDER BY shipment_id",
-                (receipt_id,),
-            )
-        )
-        return ReceiptRecord(row[0], row[1], row[2] == "open", shipment_ids, row[3], row[4])
+        return one(self._conn, f"{_RECEIPTS} WHERE receipt_id = ?", (receipt_id,), self._receipt)
 
     def last_action(self, receipt_id: str, kinds: Sequence[str]) -> ActionRecord | None:
         marks = ",".join("?" * len(kinds))
@@ -143,29 +128,22 @@ class SqliteReceivingView:
 
     def holds(self) -> list[HoldRecord]:
         """Everything on hold, oldest first."""
-        rows = self._conn.execute(
-            "SELECT entity_kind, entity_id, shipment_id, findings, since, placed_by FROM holds"
-            " ORDER BY seq"
-        ).fetchall()
-        return [_hold(row) for row in rows]
+        return many(self._conn, f"{_HOLDS} ORDER BY seq", (), _hold)
 
     def hold(self, entity_kind: str, entity_id: str) -> HoldRecord | None:
         """One hold, if `entity_id` is on hold."""
-        row = self._conn.execute(
-            "SELECT entity_kind, entity_id, shipment_id, findings, since, placed_by FROM holds"
-            " WHERE entity_kind = ? AND entity_id = ?",
-            (entity_kind, entity_id),
-        ).fetchone()
-        return _hold(row) if row else None
+        sql = f"{_HOLDS} WHERE entity_kind = ? AND entity_id = ?"
+        return one(self._conn, sql, (entity_kind, entity_id), _hold)
 
     def hold_actions(self, entity_kind: str, entity_id: str) -> list[HoldAction]:
         """Notes and decisions on an entity's holds, oldest first."""
-        rows = self._conn.execute(
+        return many(
+            self._conn,
             "SELECT action, operator_id, at, text, evidence FROM hold_actions"
             " WHERE entity_kind = ? AND entity_id = ? ORDER BY seq",
             (entity_kind, entity_id),
-        ).fetchall()
-        return [HoldAction(*row) for row in rows]
+            lambda row: HoldAction(*row),
+        )
 
     def is_held(self, entity_kind: str, entity_id: str) -> bool:
         """Whether a unit or shipment is on hold."""
@@ -176,10 +154,20 @@ class SqliteReceivingView:
 
     def unit_findings(self, unit_id: str) -> list[Finding]:
         """Findings recorded when the unit was received (or marked damaged)."""
-        row = self._conn.execute(
-            "SELECT findings FROM units WHERE unit_id = ?", (unit_id,)
-        ).fetchone()
-        return [Finding.from_dict(f) for f in json.loads(row[0])] if row else []
+        found = one(
+            self._conn, "SELECT findings FROM units WHERE unit_id = ?", (unit_id,), _findings
+        )
+        return list(found or ())
+
+    def _receipt(self, row: Row) -> ReceiptRecord:
+        shipment_ids = tuple(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT shipment_id FROM shipments WHERE receipt_id = ? ORDER BY shipment_id",
+                (row[0],),
+            )
+        )
+        return ReceiptRecord(row[0], row[1], row[2] == "open", shipment_ids, row[3], row[4])
 
     def _shipment(self, row: tuple[Any, ...]) -> ShipmentRecord:
         shipment_id, status, receipt_id = row
@@ -205,23 +193,18 @@ class SqliteReceivingView:
         )
 
 
-def _hold(row: tuple[Any, ...]) -> HoldRecord:
-    return HoldRecord(
-        row[0],
-        row[1],
-        row[2],
-        tuple(Finding.from_dict(f) for f in json.loads(row[3])),
-        row[4],
-        row[5],
-    )
+def findings_from_json(text: str) -> tuple[Finding, ...]:
+    """Findings as the projections store them (a JSON array of their dicts)."""
+    return tuple(Finding.from_dict(f) for f in json.loads(text))
 
 
-def _unit(row: tuple[Any, ...]) -> UnitRecord:
-    return UnitRecord(
-        unit_id=row[0],
-        shipment_id=row[1],
-        expected=bool(row[2]),
-        status=UnitStatus(row[3]),
-        receipt_id=row[4],
-        received_at=row[5],
-    )
+def _findings(row: Row) -> tuple[Finding, ...]:
+    return findings_from_json(row[0])
+
+
+def _hold(row: Row) -> HoldRecord:
+    return record(HoldRecord, _HOLD_FIELDS, row, findings=findings_from_json)
+
+
+def _unit(row: Row) -> UnitRecord:
+    return record(UnitRecord, _UNIT_FIELDS, row, expected=bool, status=UnitStatus)

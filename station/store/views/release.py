@@ -8,7 +8,6 @@ holds on it or on the shipment it came in, the release that shipped it).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from decimal import Decimal
 from typing import Any
@@ -21,16 +20,43 @@ from station.domain.manifest.model import Direction
 from station.domain.scanning.codes import DocumentKind
 from station.ports import ShipmentRecord, ShipmentStatus
 from station.store.eventlog import EventLog
+from station.store.rows import Row, columns, many, one, record
 from station.store.views.lots import LotRecord, SqliteLotView
-from station.store.views.receiving import SqliteReceivingView
+from station.store.views.receiving import SqliteReceivingView, findings_from_json
 
-_RELEASE_COLUMNS = (
-    "release_id, station_id, shipment_id, status, opened_by, opened_at, bill_of_lading,"
-    " refusals, completed_at, completed_by, completed_event_id"
+_RELEASE_FIELDS = (
+    "release_id",
+    "station_id",
+    "shipment_id",
+    "status",
+    "opened_by",
+    "opened_at",
+    "bill_of_lading",
+    "refusals",
+    "completed_at",
+    "completed_by",
+    "completed_event_id",
 )
-_UNIT_COLUMNS = (
-    "release_id, unit_id, label, ok, findings, gtin, product, quantity, uom, checked_at,"
-    " checked_by, seq"
+_UNIT_FIELDS = (
+    "release_id",
+    "unit_id",
+    "label",
+    "ok",
+    "findings",
+    "gtin",
+    "product",
+    "quantity",
+    "uom",
+    "checked_at",
+    "checked_by",
+    "seq",
+)
+_RELEASES = f"SELECT {columns(_RELEASE_FIELDS)} FROM releases"
+_UNITS = f"SELECT {columns(_UNIT_FIELDS)} FROM release_units"
+_RELEASES_OF_UNIT = (
+    f"SELECT {columns(_RELEASE_FIELDS, 'r')}"
+    " FROM releases r JOIN release_units u ON u.release_id = r.release_id"
+    " WHERE u.unit_id = ? AND r.status = ?"
 )
 
 
@@ -69,27 +95,17 @@ class SqliteReleaseView:
 
     def open_release(self, station_id: str) -> ReleaseRecord | None:
         """The release open at `station_id`, if any."""
-        row = self._conn.execute(
-            f"SELECT {_RELEASE_COLUMNS} FROM releases WHERE station_id = ? AND status = ?"
-            " ORDER BY opened_seq DESC LIMIT 1",
-            (station_id, ReleaseStatus.OPEN.value),
-        ).fetchone()
-        return _release(row) if row else None
+        sql = f"{_RELEASES} WHERE station_id = ? AND status = ? ORDER BY opened_seq DESC LIMIT 1"
+        return one(self._conn, sql, (station_id, ReleaseStatus.OPEN.value), _release)
 
     def release(self, release_id: str) -> ReleaseRecord | None:
         """One release by id."""
-        row = self._conn.execute(
-            f"SELECT {_RELEASE_COLUMNS} FROM releases WHERE release_id = ?", (release_id,)
-        ).fetchone()
-        return _release(row) if row else None
+        return one(self._conn, f"{_RELEASES} WHERE release_id = ?", (release_id,), _release)
 
     def releases_of(self, shipment_id: str) -> list[ReleaseRecord]:
         """Every release of an order, oldest first."""
-        rows = self._conn.execute(
-            f"SELECT {_RELEASE_COLUMNS} FROM releases WHERE shipment_id = ? ORDER BY opened_seq",
-            (shipment_id,),
-        ).fetchall()
-        return [_release(row) for row in rows]
+        sql = f"{_RELEASES} WHERE shipment_id = ? ORDER BY opened_seq"
+        return many(self._conn, sql, (shipment_id,), _release)
 
     def release_count(self, station_id: str) -> int:
         """How many releases were ever opened at `station_id`."""
@@ -100,19 +116,12 @@ class SqliteReleaseView:
 
     def units(self, release_id: str) -> list[ReleaseUnit]:
         """Units scanned into a release, in scan order."""
-        rows = self._conn.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM release_units WHERE release_id = ? ORDER BY seq",
-            (release_id,),
-        ).fetchall()
-        return [_unit(row) for row in rows]
+        return many(self._conn, f"{_UNITS} WHERE release_id = ? ORDER BY seq", (release_id,), _unit)
 
     def unit(self, release_id: str, unit_id: str) -> ReleaseUnit | None:
         """One unit of a release."""
-        row = self._conn.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM release_units WHERE release_id = ? AND unit_id = ?",
-            (release_id, unit_id),
-        ).fetchone()
-        return _unit(row) if row else None
+        sql = f"{_UNITS} WHERE release_id = ? AND unit_id = ?"
+        return one(self._conn, sql, (release_id, unit_id), _unit)
 
     def seals(self, release_id: str) -> list[str]:
         """Seals applied in a release, in scan order."""
@@ -135,23 +144,13 @@ class SqliteReleaseView:
 
     def shipped_in(self, unit_id: str) -> ReleaseRecord | None:
         """The completed release that shipped `unit_id`, if any."""
-        row = self._conn.execute(
-            f"SELECT {', '.join('r.' + c.strip() for c in _RELEASE_COLUMNS.split(','))}"
-            " FROM releases r JOIN release_units u ON u.release_id = r.release_id"
-            " WHERE u.unit_id = ? AND r.status = ? ORDER BY r.completed_at DESC LIMIT 1",
-            (unit_id, ReleaseStatus.COMPLETED.value),
-        ).fetchone()
-        return _release(row) if row else None
+        sql = f"{_RELEASES_OF_UNIT} ORDER BY r.completed_at DESC LIMIT 1"
+        return one(self._conn, sql, (unit_id, ReleaseStatus.COMPLETED.value), _release)
 
     def open_release_of(self, unit_id: str) -> ReleaseRecord | None:
         """The open release `unit_id` is scanned into, if any."""
-        row = self._conn.execute(
-            f"SELECT {', '.join('r.' + c.strip() for c in _RELEASE_COLUMNS.split(','))}"
-            " FROM releases r JOIN release_units u ON u.release_id = r.release_id"
-            " WHERE u.unit_id = ? AND r.status = ? LIMIT 1",
-            (unit_id, ReleaseStatus.OPEN.value),
-        ).fetchone()
-        return _release(row) if row else None
+        sql = f"{_RELEASES_OF_UNIT} LIMIT 1"
+        return one(self._conn, sql, (unit_id, ReleaseStatus.OPEN.value), _release)
 
     def completed_payload(self, release: ReleaseRecord) -> dict[str, Any] | None:
         """The RELEASE_COMPLETED event's payload (with the outbound manifest)."""
@@ -214,34 +213,21 @@ def _codes(findings: tuple[Finding, ...]) -> str:
     return ", ".join(dict.fromkeys(f.code.value for f in findings)) or "no reason recorded"
 
 
-def _release(row: tuple[Any, ...]) -> ReleaseRecord:
-    return ReleaseRecord(
-        release_id=row[0],
-        station_id=row[1],
-        shipment_id=row[2],
-        status=ReleaseStatus(row[3]),
-        opened_by=row[4],
-        opened_at=row[5],
-        bill_of_lading=row[6],
-        refusals=int(row[7]),
-        completed_at=row[8],
-        completed_by=row[9],
-        completed_event_id=row[10],
+def _release(row: Row) -> ReleaseRecord:
+    return record(ReleaseRecord, _RELEASE_FIELDS, row, status=ReleaseStatus, refusals=int)
+
+
+def _unit(row: Row) -> ReleaseUnit:
+    return record(
+        ReleaseUnit,
+        _UNIT_FIELDS,
+        row,
+        ok=bool,
+        findings=findings_from_json,
+        quantity=_decimal,
+        seq=int,
     )
 
 
-def _unit(row: tuple[Any, ...]) -> ReleaseUnit:
-    return ReleaseUnit(
-        release_id=row[0],
-        unit_id=row[1],
-        label=row[2],
-        ok=bool(row[3]),
-        findings=tuple(Finding.from_dict(f) for f in json.loads(row[4])),
-        gtin=row[5],
-        product=row[6],
-        quantity=Decimal(row[7]) if row[7] is not None else None,
-        uom=row[8],
-        checked_at=row[9],
-        checked_by=row[10],
-        seq=int(row[11]),
-    )
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
