@@ -20,6 +20,7 @@ from typing import ClassVar, Generic, TypeVar
 
 from station.domain.findings import FindingCode
 from station.domain.operators import Operator
+from station.domain.printable import printable
 from station.domain.scanning.classify import ClassifierRules, classify
 from station.domain.scanning.codes import (
     BadgeCode,
@@ -34,7 +35,7 @@ from station.domain.scanning.codes import (
     UnknownCode,
 )
 from station.domain.scanning.scan import Scan
-from station.ports import Clock
+from station.ports import Clock, ShipmentRecord
 from station.workflows.outcome import Outcome
 from station.workflows.session import Session, SessionSettings, refuse, unreadable
 
@@ -49,9 +50,9 @@ class DockSettings(SessionSettings):
     rules: ClassifierRules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DockWords:
-    """How a dock names its open work to the operator and in the scan record."""
+    """How a dock names its work and its documents to the operator and in the scan record."""
 
     work: str
     """``receipt``, ``release``."""
@@ -61,6 +62,12 @@ class DockWords:
     """The refusal of a seal or unit scanned with no work open."""
     work_key: str
     """The scan record's key for the open work's id (``receipt_id``)."""
+    shipment: str
+    """What a document names at this dock, e.g. ``inbound shipment``."""
+    shipments: str
+    """The same in the plural, as in "matches several shipments"."""
+    pick_one: str
+    """How to name just one when a document matches several."""
 
 
 class Dock(ABC, Generic[Work]):
@@ -176,4 +183,20 @@ class Dock(ABC, Generic[Work]):
         return self.session.record(scan, code, outcome, context)
 
 
-__all__: Sequence[str] = ("Dock", "DockSettings", "DockWords")
+def one_shipment(
+    words: DockWords, code: DocumentCode, found: Sequence[ShipmentRecord]
+) -> ShipmentRecord | Outcome:
+    """The one shipment among `found` that document `code` names, or why there is not one."""
+    label = f"{code.kind.value.replace('_', ' ')} {printable(code.number)!r}"
+    if not found:
+        return refuse(FindingCode.UNKNOWN_SHIPMENT, f"No {words.shipment} has {label}")
+    if len(found) > 1:
+        ids = ", ".join(s.shipment_id for s in found)
+        return refuse(
+            FindingCode.UNKNOWN_SHIPMENT,
+            f"{label} matches several {words.shipments} ({ids}): {words.pick_one}",
+        )
+    return found[0]
+
+
+__all__: Sequence[str] = ("Dock", "DockSettings", "DockWords", "one_shipment")

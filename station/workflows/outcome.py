@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from station.domain.events import Event
@@ -27,3 +28,23 @@ class Outcome:
     """Whether the current operator is logged out once the events are committed."""
     details: tuple[str, ...] = field(default=())
     """Further lines for the screen, e.g. a close summary."""
+
+    @classmethod
+    def found(
+        cls,
+        verdict: Verdict,
+        finding: Finding,
+        *,
+        events: Sequence[Event] = (),
+        unit: str | None = None,
+        shipment: str | None = None,
+    ) -> Outcome:
+        """An outcome told by its one finding: the finding's message is the headline."""
+        return cls(
+            verdict,
+            finding.message,
+            findings=(finding,),
+            events=tuple(events),
+            unit=unit,
+            shipment=shipment,
+        )

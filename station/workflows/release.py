@@ -36,19 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.domain.checks.receiving import MovingDataField
-from station.domain.checks.release import ReleaseRecord, ReleaseStatus, packaging_damaged
+from station.domain.checks.release import ReleaseRecord, packaging_damaged
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.manifest.model import Manifest
 from station.domain.manifest.outbound import SiteIdentity
 from station.domain.operators import Role
 from station.domain.printable import printable
-from station.domain.scanning.codes import (
-    Command,
-    DocumentCode,
-    DocumentKind,
-    Gs1Code,
-)
+from station.domain.scanning.codes import Command, DocumentCode, Gs1Code
 from station.ports import Clock, FileWriter
 from station.workflows.dock import Dock, DockSettings, DockWords
 from station.workflows.outbound_file import export_shipped, write_shipped
@@ -60,6 +55,7 @@ from station.workflows.release_checks import (
     check_scanned_unit,
 )
 from station.workflows.release_close import close_release
+from station.workflows.release_documents import release_document
 from station.workflows.session import refuse
 from station.workflows.unit_label import unit_named
 
@@ -83,6 +79,9 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
         start="scan an order first",
         nothing_open="No order is being released: scan the order (shipment id, PO or ASN) first",
         work_key="release_id",
+        shipment="outbound order",
+        shipments="orders",
+        pick_one="scan the order's shipment id",
     )
 
     def __init__(
@@ -192,105 +191,14 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
                 return self._undo(release)
         raise AssertionError(command)  # pragma: no cover - Command is closed
 
-    # -- the order ----------------------------------------------------------------
-
     def _document(self, code: DocumentCode) -> Outcome:
-        release = self.release()
-        label = f"{code.kind.value.replace('_', ' ')} {printable(code.number)!r}"
-        if release is not None:
-            if code.kind is DocumentKind.BILL_OF_LADING:
-                return self._bill_of_lading(release, code.number)
-            orders = self.view.find_orders(code.kind, code.number)
-            if any(o.shipment_id == release.shipment_id for o in orders):
-                return Outcome(
-                    Verdict.INFO,
-                    f"Order {release.shipment_id} is already being released ({release.release_id})",
-                    shipment=release.shipment_id,
-                )
-            return refuse(
-                FindingCode.NOT_APPLICABLE,
-                f"Release {release.release_id} of order {release.shipment_id} is open: "
-                "complete it (#CLOSE) before starting another order",
-            )
-        orders = self.view.find_orders(code.kind, code.number)
-        if not orders:
-            return refuse(FindingCode.UNKNOWN_SHIPMENT, f"No outbound order has {label}")
-        if len(orders) > 1:
-            ids = ", ".join(o.shipment_id for o in orders)
-            return refuse(
-                FindingCode.UNKNOWN_SHIPMENT,
-                f"{label} matches several orders ({ids}): scan the order's shipment id",
-            )
-        order = orders[0]
-        for earlier in self.view.releases_of(order.shipment_id):
-            if earlier.status is ReleaseStatus.COMPLETED:
-                return refuse(
-                    FindingCode.NOT_APPLICABLE,
-                    f"Order {order.shipment_id} was already shipped "
-                    f"(release {earlier.release_id}, {earlier.completed_at})",
-                )
-            if earlier.status is ReleaseStatus.ABANDONED:
-                continue
-            return refuse(
-                FindingCode.NOT_APPLICABLE,
-                f"Order {order.shipment_id} is being released in {earlier.release_id} "
-                f"at station {earlier.station_id}",
-            )
-        number = self.view.release_count(self.settings.station_id) + 1
-        release_id = f"RL-{self.settings.station_id}-{number:05d}"
-        event = self.session.event(
-            EventKind.RELEASE_OPENED,
-            {"release_id": release_id, "shipment_id": order.shipment_id},
-        )
-        manifest = order.manifest
-        buyer = manifest.buyer.name if manifest.buyer else "no buyer named"
-        po = ", ".join(manifest.purchase_orders) or "no PO"
-        return Outcome(
-            Verdict.INFO,
-            f"Releasing {order.shipment_id} to {buyer} ({po}): {len(manifest.units)} units ordered",
-            events=(event,),
-            shipment=order.shipment_id,
-        )
-
-    def _bill_of_lading(self, release: ReleaseRecord, number: str) -> Outcome:
-        on_order = self.order(release).bill_of_lading
-        if on_order is not None and number != on_order:
-            return refuse(
-                FindingCode.NOT_APPLICABLE,
-                f"Bill of lading {printable(number)!r} is not the one on order "
-                f"{release.shipment_id} ({on_order})",
-            )
-        others = [
-            s.shipment_id
-            for s in self.view.find_shipments(DocumentKind.BILL_OF_LADING, number)
-            if s.shipment_id != release.shipment_id
-        ]
-        if others:
-            return refuse(
-                FindingCode.NOT_APPLICABLE,
-                f"Bill of lading {printable(number)!r} belongs to shipment {others[0]}",
-            )
-        if release.bill_of_lading == number:
-            return Outcome(
-                Verdict.INFO,
-                f"Bill of lading {printable(number)} is already captured",
-                shipment=release.shipment_id,
-            )
-        event = self.session.event(
-            EventKind.RELEASE_BOL_CAPTURED,
-            {
-                "release_id": release.release_id,
-                "shipment_id": release.shipment_id,
-                "bill_of_lading": number,
-                "replaces": release.bill_of_lading,
-            },
-        )
-        replaced = f" (replaces {release.bill_of_lading})" if release.bill_of_lading else ""
-        return Outcome(
-            Verdict.ACCEPT,
-            f"Bill of lading {printable(number)} captured for {release.shipment_id}{replaced}",
-            events=(event,),
-            shipment=release.shipment_id,
+        return release_document(
+            self.checks,
+            self.session,
+            self.settings.station_id,
+            self.release(),
+            code,
+            words=self.words,
         )
 
     # -- seals ------------------------------------------------------------------
@@ -314,15 +222,12 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
                 expected=", ".join(named),
                 found=printable(seal),
             )
-            return Outcome(Verdict.REJECT, message, findings=(finding,))
-        event = self.session.event(
-            EventKind.RELEASE_SEAL_APPLIED,
-            {"release_id": release.release_id, "shipment_id": release.shipment_id, "seal": seal},
-        )
-        return Outcome(
+            return Outcome.found(Verdict.REJECT, finding)
+        return self.session.outcome(
             Verdict.ACCEPT,
             f"Seal {seal} recorded on {release.shipment_id} ({len(applied) + 1} applied)",
-            events=(event,),
+            EventKind.RELEASE_SEAL_APPLIED,
+            {"release_id": release.release_id, "shipment_id": release.shipment_id, "seal": seal},
             shipment=release.shipment_id,
         )
 
@@ -336,25 +241,18 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
             EventKind.RELEASE_SEAL_REMOVED,
             {"release_id": release.release_id, "seal": seal, "reason": "damaged"},
         )
-        return Outcome(
-            Verdict.QUARANTINE,
-            message,
-            findings=(finding,),
-            events=(event,),
-            shipment=release.shipment_id,
+        return Outcome.found(
+            Verdict.QUARANTINE, finding, events=(event,), shipment=release.shipment_id
         )
 
     # -- units ------------------------------------------------------------------
 
     def _remove(self, release: ReleaseRecord, unit_id: str, reason: str) -> Outcome:
-        event = self.session.event(
-            EventKind.RELEASE_UNIT_REMOVED,
-            {"release_id": release.release_id, "unit_id": unit_id, "reason": reason},
-        )
-        return Outcome(
+        return self.session.outcome(
             Verdict.INFO,
             f"Taken off release {release.release_id}: {printable(unit_id)} ({reason})",
-            events=(event,),
+            EventKind.RELEASE_UNIT_REMOVED,
+            {"release_id": release.release_id, "unit_id": unit_id, "reason": reason},
             unit=unit_id,
             shipment=release.shipment_id,
         )
@@ -403,28 +301,22 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
     def _undo(self, release: ReleaseRecord) -> Outcome:
         action = self.view.last_action(release.release_id)
         if action is None:
-            event = self.session.event(
-                EventKind.RELEASE_ABANDONED,
-                {"release_id": release.release_id, "shipment_id": release.shipment_id},
-            )
-            return Outcome(
+            return self.session.outcome(
                 Verdict.INFO,
                 f"Release {release.release_id} of {release.shipment_id} abandoned: nothing was "
                 "in it; the order can be released later",
-                events=(event,),
+                EventKind.RELEASE_ABANDONED,
+                {"release_id": release.release_id, "shipment_id": release.shipment_id},
                 shipment=release.shipment_id,
             )
         kind, subject = action
         if kind == "unit":
             return self._remove(release, subject, "undo")
-        event = self.session.event(
-            EventKind.RELEASE_SEAL_REMOVED,
-            {"release_id": release.release_id, "seal": subject, "reason": "undo"},
-        )
-        return Outcome(
+        return self.session.outcome(
             Verdict.INFO,
             f"Undone: seal {printable(subject)} taken off release {release.release_id}",
-            events=(event,),
+            EventKind.RELEASE_SEAL_REMOVED,
+            {"release_id": release.release_id, "seal": subject, "reason": "undo"},
             shipment=release.shipment_id,
         )
 

@@ -247,13 +247,7 @@ def check_scanned_unit(
             f"({'passed' if existing.ok else 'BLOCKED'}); not counted again",
             found=printable(lot_id),
         )
-        return Outcome(
-            Verdict.INFO,
-            finding.message,
-            findings=(finding,),
-            unit=lot_id,
-            shipment=release.shipment_id,
-        )
+        return Outcome.found(Verdict.INFO, finding, unit=lot_id, shipment=release.shipment_id)
     findings = checks.check(release, lot_id, code)
     record = checks.view.lot(lot_id)
     event = unit_checked(

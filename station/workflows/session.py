@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from station.domain.events import Event, EventKind
@@ -24,7 +24,7 @@ from station.workflows.outcome import Outcome
 
 def refuse(code: FindingCode, message: str) -> Outcome:
     """A `reject` outcome with one refusal finding."""
-    return Outcome(Verdict.REJECT, message, findings=(Finding(code, Severity.REFUSAL, message),))
+    return Outcome.found(Verdict.REJECT, Finding(code, Severity.REFUSAL, message))
 
 
 def unreadable(code: InvalidCode | UnknownCode) -> Outcome:
@@ -75,6 +75,20 @@ class Session:
             payload=payload,
         )
 
+    def outcome(
+        self,
+        verdict: Verdict,
+        headline: str,
+        kind: EventKind,
+        payload: Mapping[str, Any],
+        *,
+        unit: str | None = None,
+        shipment: str | None = None,
+    ) -> Outcome:
+        """An outcome that records one event by the logged-in operator."""
+        event = self.event(kind, payload)
+        return Outcome(verdict, headline, events=(event,), unit=unit, shipment=shipment)
+
     def badge(self, code: BadgeCode, resume_note: str = "") -> Outcome:
         """Log in (or switch to) the operator with this badge, if qualified for the dock."""
         operator = self._badges.get(code.badge)
@@ -95,7 +109,7 @@ class Session:
                 operator_id=operator.id,
             )
             finding = Finding(FindingCode.NOT_QUALIFIED, Severity.REFUSAL, message)
-            return Outcome(Verdict.REJECT, message, findings=(finding,), events=(refused,))
+            return Outcome.found(Verdict.REJECT, finding, events=(refused,))
         events = []
         if self.operator is not None:
             events.append(self.event(EventKind.OPERATOR_LOGGED_OUT, {"reason": "badge change"}))
@@ -150,15 +164,6 @@ class Session:
             },
             operator_id=outcome.login.id if outcome.login else None,
         )
-        return Outcome(
-            verdict=outcome.verdict,
-            headline=outcome.headline,
-            findings=outcome.findings,
-            events=(recorded, *outcome.events),
-            input_display=printable(scan.text),
-            unit=outcome.unit,
-            shipment=outcome.shipment,
-            login=outcome.login,
-            logout=outcome.logout,
-            details=outcome.details,
+        return replace(
+            outcome, events=(recorded, *outcome.events), input_display=printable(scan.text)
         )
