@@ -142,12 +142,9 @@ class PrintQueue:
             raise LabelError(f"job {job_id} is being sent right now; wait for its outcome")
         if len(reason.strip()) < 5:
             raise LabelError("a reprint needs a reason (e.g. 'label torn', 'printer jammed')")
-        event = Event.new(
+        event = self._event(
             EventKind.PRINT_REPRINT,
-            station_id=self.config.station_id,
-            operator_id=operator_id,
-            recorded_at=self.clock.now(),
-            payload={
+            {
                 "job_id": str(uuid.uuid4()),
                 "lot_id": job.lot_id,
                 "template": job.template,
@@ -155,6 +152,7 @@ class PrintQueue:
                 "reprint_of": job.job_id,
                 "reason": reason.strip(),
             },
+            operator_id,
         )
         self.log.append([event])
         return str(event.payload["job_id"])
@@ -263,24 +261,24 @@ class PrintQueue:
     def _queued(self, lot_id: str, operator_id: str | None, printer: str, *, pallet: bool) -> Event:
         labels = self.config.labels
         template = labels.pallet_template if pallet else labels.lot_template
-        return Event.new(
+        return self._event(
             EventKind.PRINT_QUEUED,
-            station_id=self.config.station_id,
-            operator_id=operator_id,
-            recorded_at=self.clock.now(),
-            payload={
+            {
                 "job_id": str(uuid.uuid4()),
                 "lot_id": lot_id,
                 "template": template,
                 "printer": printer,
             },
+            operator_id,
         )
 
-    def _event(self, kind: EventKind, payload: dict[str, object]) -> Event:
+    def _event(
+        self, kind: EventKind, payload: dict[str, object], operator_id: str | None = None
+    ) -> Event:
         return Event.new(
             kind,
             station_id=self.config.station_id,
-            operator_id=None,
+            operator_id=operator_id,
             recorded_at=self.clock.now(),
             payload=payload,
         )

@@ -16,6 +16,7 @@ import json
 from typing import Any, Protocol
 
 from station.config import StationConfig
+from station.domain.events import Event
 from station.domain.operators import Operator
 from station.ports import Clock
 from station.services.trace import TraceNode, trace
@@ -62,51 +63,23 @@ def build_report(station: ReportSources, lot_id: str) -> dict[str, Any] | None:
         involved = False
         if kind == "lot.transformed" and any(o["lot_id"] in ids for o in payload["outputs"]):
             transformations.append(
-                {
-                    "event_id": event.id,
-                    "at": event.recorded_at.isoformat(),
-                    "kind": payload["kind"],
-                    "inputs": payload["inputs"],
-                    "outputs": payload["outputs"],
-                    "loss": payload["loss"],
-                    "operator": event.operator_id,
-                    "station": event.station_id,
-                }
+                _entry(
+                    event,
+                    kind=payload["kind"],
+                    inputs=payload["inputs"],
+                    outputs=payload["outputs"],
+                    loss=payload["loss"],
+                )
             )
             involved = True
         elif kind in ("unit.received", "unit.marked_damaged") and payload["unit_id"] in ids:
-            receiving.append(
-                {
-                    "event_id": event.id,
-                    "at": event.recorded_at.isoformat(),
-                    "event": kind,
-                    "unit_id": payload["unit_id"],
-                    "shipment_id": payload.get("shipment_id"),
-                    "status": payload.get("status"),
-                    "findings": payload.get("findings", []),
-                    "operator": event.operator_id,
-                    "station": event.station_id,
-                }
-            )
+            receiving.append(_receiving_entry(event, payload["unit_id"], ("status",)))
             involved = True
         elif kind.startswith("hold.") and payload["entity_id"] in ids | {
             n.receipt["shipment_id"] for n in nodes if n.receipt
         }:
-            receiving.append(
-                {
-                    "event_id": event.id,
-                    "at": event.recorded_at.isoformat(),
-                    "event": kind,
-                    "unit_id": payload["entity_id"],
-                    "shipment_id": payload.get("shipment_id"),
-                    "text": payload.get("text"),
-                    "evidence": payload.get("evidence"),
-                    "disposition": payload.get("disposition"),
-                    "findings": payload.get("findings", []),
-                    "operator": event.operator_id,
-                    "station": event.station_id,
-                }
-            )
+            decision = ("text", "evidence", "disposition")
+            receiving.append(_receiving_entry(event, payload["entity_id"], decision))
             involved = True
         if involved and event.operator_id:
             operators.setdefault(event.operator_id, {"actions": []})["actions"].append(
@@ -145,6 +118,30 @@ def build_report(station: ReportSources, lot_id: str) -> dict[str, Any] | None:
         "transformations": transformations,
         "operators": people,
     }
+
+
+def _entry(source: Event, /, **fields: Any) -> dict[str, Any]:
+    """One event of the report: when, what (`fields`), who and where."""
+    return {
+        "event_id": source.id,
+        "at": source.recorded_at.isoformat(),
+        **fields,
+        "operator": source.operator_id,
+        "station": source.station_id,
+    }
+
+
+def _receiving_entry(source: Event, unit_id: str, extra: tuple[str, ...]) -> dict[str, Any]:
+    """A receiving check or a hold decision on `unit_id`, with the payload's `extra` keys."""
+    payload = source.payload
+    return _entry(
+        source,
+        event=source.kind.value,
+        unit_id=unit_id,
+        shipment_id=payload.get("shipment_id"),
+        **{key: payload.get(key) for key in extra},
+        findings=payload.get("findings", []),
+    )
 
 
 def _iso(value: dt.date | None) -> str | None:
