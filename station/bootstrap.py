@@ -30,13 +30,7 @@ from station.store.views.receiving import SqliteReceivingView
 from station.store.views.release import SqliteReleaseView
 from station.workflows.importing import ImportResult, plan_import
 from station.workflows.lots import LotDesk
-from station.workflows.quarantine import (
-    Credentials,
-    Decision,
-    DecisionResult,
-    Disposition,
-    QuarantineDesk,
-)
+from station.workflows.quarantine import QuarantineDesk
 from station.workflows.receiving import ReceivingSettings, ReceivingWorkflow
 from station.workflows.recorder import ScanRecorder
 from station.workflows.release import ReleaseSettings, ReleaseWorkflow
@@ -69,30 +63,6 @@ class Station:
     def close(self) -> None:
         """Close the database."""
         self.log.close()
-
-    def decide(
-        self,
-        decision: Decision,
-        entity_kind: str,
-        entity_id: str,
-        credentials: Credentials,
-        text: str,
-        *,
-        evidence: str | None = None,
-        disposition: Disposition | None = None,
-    ) -> DecisionResult:
-        """Check a supervisor's decision on a hold and commit it before reporting it."""
-        result = self.quarantine.decide(
-            decision,
-            entity_kind,
-            entity_id,
-            credentials,
-            text,
-            evidence=evidence,
-            disposition=disposition,
-        )
-        self.log.append(result.events)
-        return result
 
     def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
         """Parse manifest files and commit the import; raise `ManifestError` if any is corrupt."""
@@ -197,7 +167,12 @@ def open_station(
         clock=clock,
         devices=DeviceSet(config.scanners),
         quarantine=QuarantineDesk(
-            config.station_id, config.operators, config.required_training, view, clock
+            station_id=config.station_id,
+            operators=config.operators,
+            required_training=config.required_training,
+            view=view,
+            clock=clock,
+            store=log,
         ),
         lots=lots,
         lot_desk=LotDesk(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -59,29 +59,19 @@ class TransformResult:
     event_id: str | None = None
 
 
+@dataclass(kw_only=True)
 class LotDesk:
     """Checks, allocates and records transformations for one station."""
 
-    def __init__(
-        self,
-        *,
-        identifiers: IdentifierSettings,
-        station_id: str,
-        site: str,
-        log: EventLog,
-        lots: SqliteLotView,
-        clock: Clock,
-        label_events: LabelEvents | None = None,
-    ) -> None:
-        self.identifiers = identifiers
-        self.station_id = station_id
-        self.site = site
-        self.log = log
-        self.lots = lots
-        self.clock = clock
-        self.label_events = label_events
-        self.warnings: list[str] = []
-        """Range warnings from the last transformation, shown with its result."""
+    identifiers: IdentifierSettings
+    station_id: str
+    site: str
+    log: EventLog
+    lots: SqliteLotView
+    clock: Clock
+    label_events: LabelEvents | None = None
+    warnings: list[str] = field(default_factory=list, init=False)
+    """Range warnings from the last transformation, shown with its result."""
 
     def plan(self, request: TransformRequest) -> TransformPlan | tuple[TransformProblem, ...]:
         """Check a request against the current lots without writing anything."""

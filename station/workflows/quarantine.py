@@ -4,12 +4,12 @@ Every decision needs the deciding supervisor's own badge (and PIN when their ros
 entry has one) at that moment, even if a clerk is logged in at the dock. Releasing
 from quarantine needs a reason stating how provenance was determined, and must be
 made by someone other than the person who placed the hold (four eyes). Each
-decision is one event naming the supervisor.
+decision is one event naming the supervisor, committed before it is reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -17,7 +17,7 @@ from station.domain.events import Event, EventKind
 from station.domain.findings import FindingCode, Verdict
 from station.domain.operators import Operator, Role, qualification, verify_pin
 from station.domain.printable import printable
-from station.ports import Clock, HoldRecord, QuarantineView
+from station.ports import Clock, EventStore, HoldRecord, QuarantineView
 
 MIN_REASON_LENGTH = 15
 SEAL_CODES = frozenset(
@@ -64,22 +64,20 @@ _KINDS = {
 }
 
 
+@dataclass(kw_only=True)
 class QuarantineDesk:
     """Decisions on holds, checked against the roster and the hold's history."""
 
-    def __init__(
-        self,
-        station_id: str,
-        operators: tuple[Operator, ...],
-        required_training: str,
-        view: QuarantineView,
-        clock: Clock,
-    ) -> None:
-        self.station_id = station_id
-        self.required_training = required_training
-        self.view = view
-        self.clock = clock
-        self._badges = {op.badge: op for op in operators}
+    station_id: str
+    operators: tuple[Operator, ...]
+    required_training: str
+    view: QuarantineView
+    clock: Clock
+    store: EventStore
+    _badges: dict[str, Operator] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._badges = {op.badge: op for op in self.operators}
 
     def decide(
         self,
@@ -92,7 +90,7 @@ class QuarantineDesk:
         evidence: str | None = None,
         disposition: Disposition | None = None,
     ) -> DecisionResult:
-        """Check and describe one decision; the caller commits `events`."""
+        """Check one decision and commit its event before reporting it."""
         hold = self.view.hold(entity_kind, entity_id)
         if hold is None:
             return _refused(f"{entity_kind} {printable(entity_id)} is not on hold")
@@ -143,6 +141,7 @@ class QuarantineDesk:
             Decision.RELEASE: "Released from quarantine:",
             Decision.REJECT: f"Rejected ({disposition.value if disposition else ''}):",
         }[decision]
+        self.store.append((event,))
         return DecisionResult(
             Verdict.ACCEPT if decision is not Decision.NOTE else Verdict.INFO,
             f"{done} {entity_kind} {printable(entity_id)} by {supervisor.name}",

@@ -27,7 +27,7 @@ def held(station: Station) -> Station:
 
 
 def test_a_clerk_cannot_release_a_quarantine(held: Station) -> None:
-    result = held.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-1001"), REASON)
+    result = held.quarantine.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-1001"), REASON)
     assert result.verdict is Verdict.REJECT
     assert (
         result.message
@@ -37,19 +37,23 @@ def test_a_clerk_cannot_release_a_quarantine(held: Station) -> None:
 
 
 def test_supervisor_needs_the_pin(held: Station) -> None:
-    result = held.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "0000"), REASON)
+    result = held.quarantine.decide(
+        Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "0000"), REASON
+    )
     assert result.message == "Decision refused: wrong or missing PIN for Chen Wei"
-    result = held.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001"), REASON)
+    result = held.quarantine.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001"), REASON)
     assert result.verdict is Verdict.REJECT
 
 
 def test_release_needs_a_provenance_reason(held: Station) -> None:
-    result = held.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "2468"), "ok")
+    result = held.quarantine.decide(
+        Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "2468"), "ok"
+    )
     assert "how provenance was determined" in result.message
 
 
 def test_release_is_recorded_with_the_supervisor_and_lifts_the_hold(held: Station) -> None:
-    result = held.decide(
+    result = held.quarantine.decide(
         Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "2468"), REASON, evidence="MC-88"
     )
     assert result.verdict is Verdict.ACCEPT
@@ -67,7 +71,9 @@ def test_release_is_recorded_with_the_supervisor_and_lifts_the_hold(held: Statio
 
 def test_four_eyes_the_supervisor_who_placed_the_hold_cannot_release_it(station: Station) -> None:
     receive(station, "B-2001", "BOL-778004", "SL0042001", f"00{RISKY}")
-    result = station.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "2468"), REASON)
+    result = station.quarantine.decide(
+        Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "2468"), REASON
+    )
     assert result.verdict is Verdict.REJECT
     assert result.message.startswith("Four eyes: Chen Wei placed this hold")
     assert station.view.is_held("unit", RISKY)
@@ -75,9 +81,9 @@ def test_four_eyes_the_supervisor_who_placed_the_hold_cannot_release_it(station:
 
 def test_reject_needs_a_disposition_and_marks_the_unit_rejected(held: Station) -> None:
     creds = Credentials("B-2001", "2468")
-    result = held.decide(Decision.REJECT, "unit", RISKY, creds, "origin not provable")
+    result = held.quarantine.decide(Decision.REJECT, "unit", RISKY, creds, "origin not provable")
     assert "disposition" in result.message
-    result = held.decide(
+    result = held.quarantine.decide(
         Decision.REJECT,
         "unit",
         RISKY,
@@ -90,7 +96,7 @@ def test_reject_needs_a_disposition_and_marks_the_unit_rejected(held: Station) -
 
 
 def test_notes_keep_the_hold(held: Station) -> None:
-    result = held.decide(
+    result = held.quarantine.decide(
         Decision.NOTE,
         "unit",
         RISKY,
@@ -107,7 +113,7 @@ def test_releasing_a_seal_hold_also_releases_units_held_only_for_the_seal(statio
     receive(station, "B-1001", "BOL-778002", "SL0041913", "00006141412610020015")
     assert station.view.is_held("shipment", "SHP-1002")
     assert station.view.is_held("unit", "006141412610020015")
-    result = station.decide(
+    result = station.quarantine.decide(
         Decision.RELEASE,
         "shipment",
         "SHP-1002",
@@ -121,7 +127,7 @@ def test_releasing_a_seal_hold_also_releases_units_held_only_for_the_seal(statio
 
 
 def test_deciding_on_something_not_on_hold(station: Station) -> None:
-    result = station.decide(
+    result = station.quarantine.decide(
         Decision.RELEASE, "unit", "nothing", Credentials("B-2001", "2468"), REASON
     )
     assert result.message == "unit nothing is not on hold"

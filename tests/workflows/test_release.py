@@ -154,7 +154,7 @@ def test_nothing_ships_from_a_receipt_that_is_not_closed(station: Station) -> No
 def test_incomplete_trace_names_the_lot_and_the_missing_fields(station: Station) -> None:
     receive(station, "B-1001", "BOL-778005", "SL0042050", "00073500532610050018", f"00{MIXED}")
     receive(station, "#CLOSE", "#LOGOUT")
-    result = station.decide(Decision.RELEASE, "unit", MIXED, SUPERVISOR, REASON)
+    result = station.quarantine.decide(Decision.RELEASE, "unit", MIXED, SUPERVISOR, REASON)
     assert result.events, result.message
     assert station.lots.lot(MIXED).status == "available"  # type: ignore[union-attr]
     import_order(station, "SHP-2002", [sscc_unit(MIXED, 28800, "07350053182059")])
@@ -201,7 +201,9 @@ def test_a_held_input_anywhere_upstream_blocks_every_unit_made_from_it(station: 
     assert any(d.startswith(f"{m1}: QUARANTINED_INPUT") for d in refused.details)
     assert shipped_lots(station) == []
     # Once the supervisor lifts the hold, the same units pass.
-    assert station.decide(Decision.RELEASE, "shipment", "SHP-1001", SUPERVISOR, REASON).events
+    assert station.quarantine.decide(
+        Decision.RELEASE, "shipment", "SHP-1001", SUPERVISOR, REASON
+    ).events
     (done,) = release(station, "#CLOSE")
     assert done.outcome.verdict.value == "accept", done.outcome.details
     assert shipped_lots(station) == sorted([l1, m1])
@@ -211,7 +213,9 @@ def test_held_shipment_lots_are_never_available(station: Station) -> None:
     receive(station, "B-1001", "BOL-778001", "SL0041871", f"00{P1}", "#CLOSE")
     assert station.lots.lot(P1).status == "quarantined"  # type: ignore[union-attr]
     assert station.lots.lots(status="available") == []
-    assert station.decide(Decision.RELEASE, "shipment", "SHP-1001", SUPERVISOR, REASON).events
+    assert station.quarantine.decide(
+        Decision.RELEASE, "shipment", "SHP-1001", SUPERVISOR, REASON
+    ).events
     assert station.lots.lot(P1).status == "available"  # type: ignore[union-attr]
 
 
