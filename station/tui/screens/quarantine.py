@@ -13,14 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
 from station.domain.scanning.scan import Scan
 from station.ports import HoldRecord
-from station.tui.screens.base import StationScreen
 from station.workflows.quarantine import Credentials, Decision, DecisionResult, Disposition
 
 
@@ -37,7 +36,7 @@ def age(since: str, now: dt.datetime) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-class QuarantineScreen(StationScreen):
+class QuarantineScreen(Screen[None]):
     """Everything on hold; F2 note, F3 release, F4 reject the selected hold."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,7 +47,8 @@ class QuarantineScreen(StationScreen):
     ]
 
     def __init__(self, station: Station) -> None:
-        super().__init__(station)
+        super().__init__()
+        self.station = station
         self.holds: list[HoldRecord] = []
 
     def compose(self) -> ComposeResult:
