@@ -153,7 +153,7 @@ class Dock(ABC, Generic[Work]):
         if isinstance(code, UnknownCode) and not self._names_a_unit(text):
             return unreadable(code)
         if self.operator is None:
-            return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
+            return not_logged_in()
         if isinstance(code, CommandCode):
             return self._command_code(code.command)
         if isinstance(code, DocumentCode):
@@ -183,6 +183,11 @@ class Dock(ABC, Generic[Work]):
         return self.session.record(scan, code, outcome, context)
 
 
+def not_logged_in() -> Outcome:
+    """The refusal of anything but a badge while nobody is logged in."""
+    return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
+
+
 def one_shipment(
     words: DockWords, code: DocumentCode, found: Sequence[ShipmentRecord]
 ) -> ShipmentRecord | Outcome:
@@ -199,4 +204,4 @@ def one_shipment(
     return found[0]
 
 
-__all__: Sequence[str] = ("Dock", "DockSettings", "DockWords", "one_shipment")
+__all__: Sequence[str] = ("Dock", "DockSettings", "DockWords", "not_logged_in", "one_shipment")

@@ -45,7 +45,7 @@ from station.domain.operators import Role
 from station.domain.printable import printable
 from station.domain.scanning.codes import Command, DocumentCode, Gs1Code
 from station.ports import Clock, FileWriter
-from station.workflows.dock import Dock, DockSettings, DockWords
+from station.workflows.dock import Dock, DockSettings, DockWords, not_logged_in
 from station.workflows.outbound_file import export_shipped, write_shipped
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import (
@@ -106,7 +106,7 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
     def remove_unit(self, unit_id: str) -> Outcome:
         """Take one unit (picked from the board) off the open release."""
         if self.operator is None:
-            return refuse(FindingCode.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first")
+            return not_logged_in()
         release = self.release()
         if release is None or self.view.unit(release.release_id, unit_id) is None:
             return refuse(
