@@ -23,7 +23,6 @@ from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
 from labels.document import RenderedLabel
 from station.bootstrap import Station
 from station.config import ScannerSettings
-from station.domain.findings import Verdict
 from station.domain.printable import printable
 from station.domain.scanning.codes import Command
 from station.domain.scanning.scan import Scan
@@ -32,6 +31,13 @@ from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
 from station.services.device_set import WEDGE
 from station.services.print_queue import PrintJob, PrintOutcome
 from station.tui.messages import DeviceStatusChanged
+from station.tui.screens.base import (
+    ScanScreen,
+    StationScreen,
+    command_binding,
+    command_scan,
+    dock_command_bindings,
+)
 from station.tui.screens.devices import DevicesScreen
 from station.tui.screens.gate import GateScreen
 from station.tui.screens.lots import LotsScreen
@@ -41,8 +47,6 @@ from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
 from station.workflows.recorder import Recorded
-
-_ALERT_VERDICTS = (Verdict.QUARANTINE, Verdict.REJECT, Verdict.ERROR)
 
 
 def wedge_profile(settings: ScannerSettings) -> WedgeProfile:
@@ -73,12 +77,9 @@ class StationApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     CSS_PATH = "station.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "command('CLOSE')", "Close"),
-        # Shown in the receiving panel's hint instead of the footer, to fit 80 columns.
-        Binding("f3", "command('DAMAGED')", "Damaged", show=False),
-        Binding("f4", "command('SEAL-DAMAGED')", "Seal damaged", show=False),
-        Binding("f5", "command('UNDO')", "Undo"),
-        Binding("f9", "command('LOGOUT')", "Logout"),
+        # F3/F4 are shown in the receiving panel's hint instead of the footer, to fit 80 columns.
+        *dock_command_bindings("Close", show_marks=False),
+        command_binding("f9", Command.LOGOUT, "Logout"),
         Binding("f6", "devices", "Devices"),
         Binding("f8", "quarantine", "Holds"),
         Binding("f10", "lots", "Lots"),
@@ -186,7 +187,7 @@ class StationApp(App[None]):
         if isinstance(screen, DecisionScreen):
             screen.accept_badge(scan)
             return
-        if isinstance(screen, LotsScreen | ReleaseScreen | GateScreen):
+        if isinstance(screen, ScanScreen):
             screen.accept_scan(scan)
             return
         if isinstance(screen, DevicesScreen) and screen.test_mode:
@@ -207,24 +208,24 @@ class StationApp(App[None]):
             self.screen.refresh_devices()
 
     def action_release(self) -> None:
-        if not isinstance(self.screen, ReleaseScreen):
-            self.push_screen(ReleaseScreen(self.station))
+        self._open(ReleaseScreen)
 
     def action_gate(self) -> None:
-        if not isinstance(self.screen, GateScreen):
-            self.push_screen(GateScreen(self.station))
+        self._open(GateScreen)
 
     def action_lots(self) -> None:
-        if not isinstance(self.screen, LotsScreen):
-            self.push_screen(LotsScreen(self.station))
+        self._open(LotsScreen)
 
     def action_quarantine(self) -> None:
-        if not isinstance(self.screen, QuarantineScreen):
-            self.push_screen(QuarantineScreen(self.station))
+        self._open(QuarantineScreen)
 
     def action_devices(self) -> None:
-        if not isinstance(self.screen, DevicesScreen):
-            self.push_screen(DevicesScreen(self.station.devices, self.station.config.rules))
+        self._open(DevicesScreen)
+
+    def _open(self, screen: type[StationScreen]) -> None:
+        """Show a screen of the station, unless it is the one shown."""
+        if not isinstance(self.screen, screen):
+            self.push_screen(screen(self.station))
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         text = message.value.strip()
@@ -237,17 +238,13 @@ class StationApp(App[None]):
             self.process(self.station.recorder.select_shipment(message.row_key.value))
 
     def action_command(self, name: str) -> None:
-        prefix = self.station.config.rules.command_prefix
-        command = Command(name)
-        self.process(self.station.recorder.handle(Scan(prefix + command.value, device="keyboard")))
+        self.process(self.station.recorder.handle(command_scan(self.station, name)))
 
     def process(self, recorded: Recorded) -> None:
         """Show a recorded verdict (its events are already committed) and follow the state."""
         self.last = recorded
         outcome = recorded.outcome
-        self.query_one(VerdictBanner).show_outcome(outcome, durable=recorded.durable)
-        if outcome.verdict in _ALERT_VERDICTS:
-            self.bell()
+        self.query_one(VerdictBanner).show_recorded(recorded)
         self.refresh_view()
         if outcome.details and outcome.headline.startswith("Receipt closed"):
             self.push_screen(SummaryScreen(outcome))

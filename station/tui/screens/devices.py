@@ -13,9 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from station.domain.printable import printable
 from station.domain.scanning.classify import ClassifierRules, classify
@@ -23,6 +21,7 @@ from station.domain.scanning.codes import Gs1Code
 from station.domain.scanning.scan import Scan
 from station.ports import DeviceState, DeviceStatus
 from station.services.device_set import DeviceSet
+from station.tui.screens.base import StationScreen, table_with_detail
 
 _STATE_STYLE = {
     DeviceState.CONNECTED: "green",
@@ -55,26 +54,28 @@ def describe_scan(scan: Scan, rules: ClassifierRules) -> Text:
     return text
 
 
-class DevicesScreen(Screen[None]):
+class DevicesScreen(StationScreen):
     """Device states, scan rates, camera figures; F7 toggles test-scan mode."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f7", "toggle_test", "Test scan on/off"),
         Binding("escape,f6", "app.pop_screen", "Back"),
     ]
+    test_mode = False
+    """Scans are shown here, interpreted, and not recorded."""
 
-    def __init__(self, devices: DeviceSet, rules: ClassifierRules) -> None:
-        super().__init__()
-        self.devices = devices
-        self.rules = rules
-        self.test_mode = False
+    @property
+    def devices(self) -> DeviceSet:
+        """The station's devices."""
+        return self.station.devices
+
+    @property
+    def rules(self) -> ClassifierRules:
+        """How the station interprets codes."""
+        return self.station.config.rules
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("Devices", style="bold"), id="devices-title")
-            yield DataTable[Text](id="device-table", cursor_type="row")
-            yield Static(id="test-scan")
-        yield Footer()
+        yield from table_with_detail("Devices", "devices-title", "device-table", "test-scan")
 
     def on_mount(self) -> None:
         table = self.query_one("#device-table", DataTable)

@@ -13,16 +13,16 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
 from station.domain.scanning.scan import Scan
+from station.tui.screens.base import EntryScreen
 from station.workflows.gate import GateAnswer, gate_check
 
 
-class GateScreen(Screen[None]):
+class GateScreen(EntryScreen):
     """Released or not, for any scanned unit."""
 
     DEFAULT_CSS = """
@@ -43,8 +43,7 @@ class GateScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f12", "app.pop_screen", "Back")]
 
     def __init__(self, station: Station) -> None:
-        super().__init__()
-        self.station = station
+        super().__init__(station)
         self.answer: GateAnswer | None = None
 
     def compose(self) -> ComposeResult:
@@ -63,13 +62,6 @@ class GateScreen(Screen[None]):
             self.station.releases, scan.text, self.station.config.rules, scan.symbology
         )
         self.show(answer)
-
-    def on_input_submitted(self, message: Input.Submitted) -> None:
-        message.stop()
-        text = message.value.strip()
-        message.input.value = ""
-        if text:
-            self.accept_scan(Scan(text, device="keyboard"))
 
     def show(self, answer: GateAnswer) -> None:
         """Show `answer` big; details (shipment, BOL, seals or reasons) below."""

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, Tree
 
 from station.bootstrap import Station
@@ -26,6 +25,7 @@ from station.domain.scanning.scan import Scan
 from station.errors import StationError
 from station.services.print_queue import build_label
 from station.services.trace import TraceNode, trace
+from station.tui.screens.base import ScanScreen
 from station.tui.screens.label_preview import LabelPreviewScreen
 from station.workflows.lots import TransformRequest
 
@@ -45,7 +45,7 @@ def lot_id_of(station: Station, scan: Scan) -> str | None:
     return None
 
 
-class LotsScreen(Screen[None]):
+class LotsScreen(ScanScreen):
     """Available lots, genealogy tree, and the new-lot form."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,8 +56,7 @@ class LotsScreen(Screen[None]):
     ]
 
     def __init__(self, station: Station) -> None:
-        super().__init__()
-        self.station = station
+        super().__init__(station)
         self.forward = False
         self.shown: str | None = None
 

@@ -13,13 +13,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Select, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
 from station.domain.scanning.scan import Scan
 from station.ports import HoldRecord
+from station.tui.screens.base import StationScreen, table_with_detail
 from station.workflows.quarantine import Credentials, Decision, DecisionResult, Disposition
 
 
@@ -36,7 +37,7 @@ def age(since: str, now: dt.datetime) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-class QuarantineScreen(Screen[None]):
+class QuarantineScreen(StationScreen):
     """Everything on hold; F2 note, F3 release, F4 reject the selected hold."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,16 +48,11 @@ class QuarantineScreen(Screen[None]):
     ]
 
     def __init__(self, station: Station) -> None:
-        super().__init__()
-        self.station = station
+        super().__init__(station)
         self.holds: list[HoldRecord] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("Quarantine board", style="bold"), id="board-title")
-            yield DataTable[Text](id="hold-table", cursor_type="row")
-            yield Static(id="hold-detail")
-        yield Footer()
+        yield from table_with_detail("Quarantine board", "board-title", "hold-table", "hold-detail")
 
     def on_mount(self) -> None:
         table = self.query_one("#hold-table", DataTable)

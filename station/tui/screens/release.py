@@ -16,23 +16,26 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from station.bootstrap import Station
-from station.domain.findings import Verdict
 from station.domain.printable import printable
 from station.domain.scanning.codes import Command
 from station.domain.scanning.scan import Scan
+from station.tui.screens.base import (
+    EntryScreen,
+    command_binding,
+    command_scan,
+    dock_command_bindings,
+)
 from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.workflows.recorder import Recorded
 
 _STATE_STYLE = {"waiting": "dim", "ok": "green", "blocked": "bold red"}
-_ALERTS = (Verdict.QUARANTINE, Verdict.REJECT, Verdict.ERROR)
 
 
-class ReleaseScreen(Screen[None]):
+class ReleaseScreen(EntryScreen):
     """Release of outbound orders; nothing ships that has not passed."""
 
     DEFAULT_CSS = """
@@ -44,18 +47,14 @@ class ReleaseScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "command('CLOSE')", "Complete release"),
-        Binding("f3", "command('DAMAGED')", "Damaged"),
-        Binding("f4", "command('SEAL-DAMAGED')", "Seal damaged"),
-        Binding("f5", "command('UNDO')", "Undo"),
+        *dock_command_bindings("Complete release", show_marks=True),
         Binding("delete", "remove", "Take off selected"),
-        Binding("f9", "command('LOGOUT')", "Log out"),
+        command_binding("f9", Command.LOGOUT, "Log out"),
         Binding("escape,f11", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, station: Station) -> None:
-        super().__init__()
-        self.station = station
+        super().__init__(station)
         self.last: Recorded | None = None
         self._rows: list[str] = []
 
@@ -81,21 +80,13 @@ class ReleaseScreen(Screen[None]):
         """A scan from any device while this screen is shown."""
         self.show(self.station.release_recorder.handle(scan))
 
-    def on_input_submitted(self, message: Input.Submitted) -> None:
-        message.stop()
-        text = message.value.strip()
-        message.input.value = ""
-        if text:
-            self.accept_scan(Scan(text, device="keyboard"))
-
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         message.stop()
         if self.station.release.release() is None and message.row_key.value:
             self.show(self.station.release_recorder.select_shipment(message.row_key.value))
 
     def action_command(self, name: str) -> None:
-        prefix = self.station.config.rules.command_prefix
-        self.accept_scan(Scan(prefix + Command(name).value, device="keyboard"))
+        self.accept_scan(command_scan(self.station, name))
 
     def action_remove(self) -> None:
         table = self.query_one("#release-units", DataTable)
@@ -112,9 +103,7 @@ class ReleaseScreen(Screen[None]):
         """Show a recorded verdict (its events are committed) and refresh the board."""
         self.last = recorded
         outcome = recorded.outcome
-        self.query_one(VerdictBanner).show_outcome(outcome, durable=recorded.durable)
-        if outcome.verdict in _ALERTS:
-            self.app.bell()
+        self.query_one(VerdictBanner).show_recorded(recorded)
         self.refresh_board()
         if outcome.details and outcome.headline.startswith(("RELEASED", "Release of")):
             self.app.push_screen(SummaryScreen(outcome))

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from station.domain.findings import Verdict
 from station.workflows.outcome import Outcome
+from station.workflows.recorder import Recorded
 
 _LABELS = {
     Verdict.ACCEPT: "ACCEPTED",
@@ -15,6 +16,8 @@ _LABELS = {
     Verdict.INFO: "INFO",
     Verdict.ERROR: "ERROR",
 }
+ALERT_VERDICTS = (Verdict.QUARANTINE, Verdict.REJECT, Verdict.ERROR)
+"""Verdicts that ring the terminal bell as well."""
 
 
 class VerdictBanner(Static):
@@ -54,6 +57,13 @@ class VerdictBanner(Static):
         if not durable:
             text.append("\nNOT RECORDED", style="bold")
         self.update(text)
+
+    def show_recorded(self, recorded: Recorded) -> None:
+        """Display a recorded scan's outcome; ring the bell when it needs attention."""
+        outcome = recorded.outcome
+        self.show_outcome(outcome, durable=recorded.durable)
+        if outcome.verdict in ALERT_VERDICTS:
+            self.app.bell()
 
     def show_text(self, headline: str) -> None:
         """A neutral prompt, e.g. before the first scan."""
