@@ -167,12 +167,7 @@ def open_station(
         clock=clock,
         devices=DeviceSet(config.scanners),
         quarantine=QuarantineDesk(
-            station_id=config.station_id,
-            operators=config.operators,
-            required_training=config.required_training,
-            view=view,
-            clock=clock,
-            store=log,
+            config.station_id, config.operators, config.required_training, view, clock, log
         ),
         lots=lots,
         lot_desk=LotDesk(

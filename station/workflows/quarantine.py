@@ -64,7 +64,7 @@ _KINDS = {
 }
 
 
-@dataclass(kw_only=True)
+@dataclass
 class QuarantineDesk:
     """Decisions on holds, checked against the roster and the hold's history."""
 
