@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from station.domain.printable import printable
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from station.config import StationConfig
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
 
 
 def config_from_args(args: argparse.Namespace) -> StationConfig:
@@ -51,6 +52,17 @@ def station_from_args(args: argparse.Namespace) -> Iterator[Station]:
 def print_json(data: Any, *, indent: int | None = None) -> None:
     """`data` as ASCII JSON on stdout (decimals as their strings)."""
     print(json.dumps(data, ensure_ascii=True, indent=indent, default=str))
+
+
+def print_listing(
+    items: Sequence[T], as_json: bool, data: Callable[[T], Any], line: Callable[[T], str]
+) -> None:
+    """A listing: one JSON array of `data` (indented), or one `line` per item."""
+    if as_json:
+        print_json([data(item) for item in items], indent=2)
+    else:
+        for item in items:
+            print(line(item))
 
 
 def refuse(message: str, status: int = EXIT_ERROR) -> int:

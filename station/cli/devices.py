@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from station.cli.common import EXIT_INVALID, EXIT_OK, config_from_args, print_json
+from station.cli.common import EXIT_INVALID, EXIT_OK, config_from_args, print_json, print_listing
 from station.domain.printable import printable
 
 
@@ -35,11 +35,12 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     results = probe_all(config.scanners, config.printers, wait=args.wait)
-    if args.json:
-        print_json([r.as_dict() for r in results], indent=2)
-    else:
-        for r in results:
-            print(f"{r.role:<8} {printable(r.url, 50):<50} {r.state:<12} {printable(r.detail, 80)}")
+    print_listing(
+        results,
+        args.json,
+        lambda r: r.as_dict(),
+        lambda r: f"{r.role:<8} {printable(r.url, 50):<50} {r.state:<12} {printable(r.detail, 80)}",
+    )
     return EXIT_OK if all(r.ok for r in results) else EXIT_INVALID
 
 

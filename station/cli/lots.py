@@ -20,6 +20,7 @@ from station.cli.common import (
     attributes,
     not_known,
     print_json,
+    print_listing,
     refuse,
     station_from_args,
 )
@@ -120,16 +121,16 @@ def cmd_lots(args: argparse.Namespace) -> int:
 
 def _lots_list(station: Station, args: argparse.Namespace) -> int:
     records = station.lots.lots(status=args.status)
-    if args.json:
-        print_json([attributes(r, _LOT_FIELDS) for r in records], indent=2)
-    else:
-        for r in records:
-            left = r.quantity - r.consumed
-            print(
-                f"{printable(r.lot_id, 28):<28} {r.kind:<9} {r.status:<12} {left} {r.uom}"
-                f"  {printable(r.product or '', 40)}"
-            )
+    print_listing(records, args.json, lambda r: attributes(r, _LOT_FIELDS), _lot_line)
     return EXIT_OK
+
+
+def _lot_line(r: Any) -> str:  # a LotRecord; the CLI reaches the store's types only indirectly
+    left = r.quantity - r.consumed
+    return (
+        f"{printable(r.lot_id, 28):<28} {r.kind:<9} {r.status:<12} {left} {r.uom}"
+        f"  {printable(r.product or '', 40)}"
+    )
 
 
 def _lots_new(station: Station, args: argparse.Namespace) -> int:

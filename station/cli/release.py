@@ -14,7 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from station.cli.common import EXIT_INVALID, EXIT_OK, print_json, refuse, station_from_args
+from station.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    print_json,
+    print_listing,
+    refuse,
+    station_from_args,
+)
 from station.domain.printable import printable
 
 if TYPE_CHECKING:
@@ -84,16 +91,16 @@ def _list(station: Station, args: argparse.Namespace) -> int:
                 "release_id": last.release_id if last else None,
             }
         )
-    if args.json:
-        print_json(rows, indent=2)
-    else:
-        for row in rows:
-            print(
-                f"{printable(row['shipment_id'], 20):<20} {row['state']:<12} "
-                f"{row['units']:>4} units  {printable(row['buyer'] or '-', 30):<30} "
-                f"{', '.join(row['purchase_orders'])}"
-            )
+    print_listing(rows, args.json, lambda row: row, _order_line)
     return EXIT_OK
+
+
+def _order_line(row: dict[str, Any]) -> str:
+    return (
+        f"{printable(row['shipment_id'], 20):<20} {row['state']:<12} "
+        f"{row['units']:>4} units  {printable(row['buyer'] or '-', 30):<30} "
+        f"{', '.join(row['purchase_orders'])}"
+    )
 
 
 def _show(station: Station, args: argparse.Namespace) -> int:
