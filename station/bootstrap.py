@@ -7,10 +7,12 @@ shows. The CLI, the TUI and tests all build a station through here.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from station.config import StationConfig
 from station.domain.manifest.csv_format import parse_manifest_csv
@@ -35,6 +37,10 @@ from station.workflows.receiving import ReceivingSettings, ReceivingWorkflow
 from station.workflows.recorder import ScanRecorder
 from station.workflows.release import ReleaseSettings, ReleaseWorkflow
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+S = TypeVar("S", bound="DataclassInstance")
 DATA_DIR_ENV = "STATION_DATA_DIR"
 DATABASE_NAME = "station.sqlite3"
 
@@ -131,27 +137,12 @@ def open_station(
         Projectors(ReceivingProjector(), LotProjector(), PrintProjector(), ReleaseProjector()),
     )
     view = SqliteReceivingView(log.connection)
-    settings = ReceivingSettings(
-        station_id=config.station_id,
-        rules=config.rules,
-        required_fields=config.required_fields,
-        risk=config.risk,
-        operators=config.operators,
-        required_training=config.required_training,
-    )
-    workflow = ReceivingWorkflow(settings, view, clock)
+    workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)
     lots = SqliteLotView(log.connection)
     printing = PrintQueue(config, log, lots, clock)
     releases = SqliteReleaseView(log, view, lots)
     release = ReleaseWorkflow(
-        ReleaseSettings(
-            station_id=config.station_id,
-            site=config.site,
-            rules=config.rules,
-            required_fields=config.required_fields,
-            operators=config.operators,
-            required_training=config.required_training,
-        ),
+        _from_config(ReleaseSettings, config),
         releases,
         clock,
         data_dir / "outbound",
@@ -184,3 +175,12 @@ def open_station(
         release=release,
         release_recorder=ScanRecorder(release, log),
     )
+
+
+def _from_config(settings: type[S], config: StationConfig) -> S:
+    """A dock's settings: each field named like a config value is that value.
+
+    The others (the dock's role) keep the defaults the dock's settings give them.
+    """
+    names = [f.name for f in dataclasses.fields(settings) if hasattr(config, f.name)]
+    return settings(**{name: getattr(config, name) for name in names})
