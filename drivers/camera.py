@@ -41,7 +41,6 @@ terminal, under the TUI; the reason is in the device status instead.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -55,6 +54,7 @@ from drivers.frames import (
     FrameSource,
 )
 from drivers.urls import DeviceURL
+from station.domain.suggestions import did_you_mean
 from station.errors import DeviceError
 
 __all__ = ["PARAMETERS", "STREAM_SCHEMES", "CameraScanner", "open_camera_scanner"]
@@ -165,8 +165,7 @@ def _target(url: DeviceURL) -> tuple[tuple[str, str], dict[str, str]]:
 def _reject_unknown(url: DeviceURL, params: dict[str, str]) -> None:
     for key in params:
         if key not in PARAMETERS:
-            near = difflib.get_close_matches(key, PARAMETERS, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else "."
+            hint = did_you_mean(key, PARAMETERS) or "."
             raise DeviceError(
                 f"{url.text}: unknown parameter {key!r}: expected one of "
                 f"{', '.join(PARAMETERS)}{hint}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from labels.did_you_mean import did_you_mean
 from labels.model import Arrangement, LabelSize, LabelStyle
 from labels.templates import (
     CommandSheetTemplate,
@@ -22,6 +21,7 @@ from labels.templates import (
     Template,
     TemplateError,
 )
+from station.domain.suggestions import did_you_mean
 
 __all__ = ["BUILTIN_TEMPLATES", "get_template"]
 

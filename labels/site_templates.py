@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from labels.builtin_templates import BUILTIN_TEMPLATES
-from labels.did_you_mean import did_you_mean
 from labels.model import (
     MAX_DPI,
     MAX_MM,
@@ -42,6 +41,7 @@ from labels.templates import (
     TemplateError,
 )
 from station.domain.scanning.codes import Command
+from station.domain.suggestions import did_you_mean
 
 __all__ = [
     "SAMPLE_PAYLOAD",

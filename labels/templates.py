@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from labels.did_you_mean import did_you_mean
 from labels.model import Label, LabelField, LabelSize, LabelStyle, Sheet, SheetCell
 from station.domain.scanning.codes import Command
+from station.domain.suggestions import did_you_mean
 from station.errors import ConfigError
 
 __all__ = [

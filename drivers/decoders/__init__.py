@@ -48,9 +48,9 @@ take it for a GTIN-8).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
+from station.domain.suggestions import did_you_mean
 from station.errors import DeviceError
 from station.ports import Decoder
 
@@ -129,8 +129,7 @@ def parse_formats(text: str | Iterable[str] | None) -> frozenset[str] | None:
         name = ALIASES.get(name, name)
         if name not in SYMBOLOGIES:
             known = ", ".join(SYMBOLOGIES)
-            near = difflib.get_close_matches(name, [*SYMBOLOGIES, *ALIASES], n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else "."
+            hint = did_you_mean(name, [*SYMBOLOGIES, *ALIASES]) or "."
             raise DeviceError(f"Unknown symbology {raw.strip()!r}: expected one of {known}{hint}")
         found.add(name)
     if not found:

@@ -7,11 +7,11 @@ expected and what was found, and for an unknown key the nearest valid one.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from station.domain.suggestions import did_you_mean
 from station.errors import ConfigError
 
 T = TypeVar("T")
@@ -33,8 +33,7 @@ class TableReader:
             raise self.fail(key, f"expected a table, found {kind_name(value)}")
         for name in value:
             if name not in allowed:
-                near = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
+                hint = did_you_mean(name, allowed)
                 where = f"{key}.{name}" if key else name
                 raise self.fail(where, f"unknown key{hint} (valid: {', '.join(allowed)})")
         return value

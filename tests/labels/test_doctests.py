@@ -9,7 +9,6 @@ import pytest
 
 import labels.builtin_templates
 import labels.content
-import labels.did_you_mean
 import labels.digital_link
 import labels.font
 import labels.hex_escape
@@ -26,7 +25,6 @@ import labels.templates
     [
         labels.builtin_templates,
         labels.content,
-        labels.did_you_mean,
         labels.digital_link,
         labels.font,
         labels.hex_escape,

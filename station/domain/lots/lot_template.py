@@ -13,7 +13,6 @@ day and a counter. The counter lives in the store (see
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import string
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Final
 from station.domain.gs1.character_set import gs1_text_problem
 from station.domain.lots.allocation import AllocationError, is_counter
 from station.domain.printable import printable, quoted
+from station.domain.suggestions import nearest
 
 __all__ = ["DEFAULT_MAX_SEQ", "LOT_TEMPLATE_FIELDS", "LotTemplate"]
 
@@ -141,8 +141,8 @@ def _template_fields(template: str) -> list[str]:
         if name is None:
             continue
         if name not in LOT_TEMPLATE_FIELDS:
-            near = difflib.get_close_matches(name, LOT_TEMPLATE_FIELDS, n=1)
-            hint = f" Did you mean {{{near[0]}}}?" if near else ""
+            near = nearest(name, LOT_TEMPLATE_FIELDS)
+            hint = f" Did you mean {{{near}}}?" if near else ""
             what = f"Unknown field {{{printable(name)}}}" if name else "Unnamed field {}"
             msg = f"{what} in lot template {shown}: expected one of {allowed}.{hint}"
             raise AllocationError(msg)

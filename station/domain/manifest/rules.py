@@ -24,7 +24,6 @@ and shipment ids unique within a file.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from typing import Final, TypeVar
 
 from biip.checksums import gs1_standard_check_digit
 
+from station.domain import suggestions
 from station.domain.gs1.character_set import gs1_text_problem
 from station.domain.manifest.model import (
     Direction,
@@ -115,11 +115,7 @@ def kind(value: object) -> str:
 
 def nearest(name: str, options: Sequence[str]) -> str | None:
     """The valid key or column `name` is most likely a typo of, for "did you mean"."""
-    if len(name) > 40:
-        # difflib is quadratic; a name this long is no typo of ours.
-        return None
-    matches = difflib.get_close_matches(name.lower(), options, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    return suggestions.nearest(name, options, ignore_case=True)
 
 
 # --- field rules ---------------------------------------------------------------------------
