@@ -42,6 +42,7 @@ from labels.templates import (
 )
 from station.domain.scanning.codes import Command
 from station.domain.suggestions import did_you_mean
+from station.domain.value_kinds import toml_kind
 
 __all__ = [
     "SAMPLE_PAYLOAD",
@@ -94,7 +95,7 @@ def templates_from_config(
     elif isinstance(tables, list | tuple):
         items = [(f"{key}[{index}]", table, None) for index, table in enumerate(tables)]
     else:
-        raise TemplateError(f"{key}: expected an array of tables, found {_kind(tables)}")
+        raise TemplateError(f"{key}: expected an array of tables, found {toml_kind(tables)}")
     for where, table, name in items:
         template = template_from_dict(table, key=where, name=name)
         check_template(template, where)
@@ -152,7 +153,7 @@ def template_from_dict(
     """
     reader = _Reader(key)
     if not isinstance(data, Mapping):
-        raise reader.fail("", f"expected a table, found {_kind(data)}")
+        raise reader.fail("", f"expected a table, found {toml_kind(data)}")
     kind = reader.choice(data, "kind", _KINDS, "label")
     reader.keys(data, _SHEET_KEYS if kind == "command-sheet" else _LABEL_KEYS)
     if name is None:
@@ -227,19 +228,21 @@ class _Reader:
             raise self.fail(name, "required key is missing")
         value = data[name]
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, f"expected a non-empty string, found {_kind(value)} {value!r}")
+            raise self.fail(
+                name, f"expected a non-empty string, found {toml_kind(value)} {value!r}"
+            )
         return value.strip()
 
     def string(self, data: Mapping[str, Any], name: str, default: str) -> str:
         value = data.get(name, default)
         if not isinstance(value, str):
-            raise self.fail(name, f"expected a string, found {_kind(value)} {value!r}")
+            raise self.fail(name, f"expected a string, found {toml_kind(value)} {value!r}")
         return value
 
     def flag(self, data: Mapping[str, Any], name: str, default: bool) -> bool:
         value = data.get(name, default)
         if not isinstance(value, bool):
-            raise self.fail(name, f"expected true or false, found {_kind(value)} {value!r}")
+            raise self.fail(name, f"expected true or false, found {toml_kind(value)} {value!r}")
         return value
 
     def count(self, data: Mapping[str, Any], name: str, default: int) -> int:
@@ -351,22 +354,12 @@ class _Reader:
                     required=inner.flag(value, "required", named.required),
                 )
             else:
-                raise self.fail(where, f"expected a field name or a table, found {_kind(value)}")
+                raise self.fail(
+                    where, f"expected a field name or a table, found {toml_kind(value)}"
+                )
             if not spec.name.strip():
                 raise self.fail(where, "the field name must not be empty")
             if any(existing.name == spec.name for existing in specs):
                 raise self.fail(where, f"field {spec.name!r} is listed twice")
             specs.append(spec)
         return tuple(specs)
-
-
-def _kind(value: object) -> str:
-    names = {
-        dict: "table",
-        list: "array",
-        str: "string",
-        bool: "boolean",
-        int: "integer",
-        float: "float",
-    }
-    return names.get(type(value), type(value).__name__)

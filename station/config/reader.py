@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from station.domain.suggestions import did_you_mean
+from station.domain.value_kinds import toml_kind as kind_name
 from station.errors import ConfigError
 
 T = TypeVar("T")
@@ -91,16 +92,3 @@ class TableReader:
             raise self.fail(
                 where, f"expected one of {', '.join(options)}, found {value!r}"
             ) from None
-
-
-def kind_name(value: object) -> str:
-    """The TOML name of a parsed value's type, for messages ("table", "array", ...)."""
-    names = {
-        dict: "table",
-        list: "array",
-        str: "string",
-        bool: "boolean",
-        int: "integer",
-        float: "float",
-    }
-    return names.get(type(value), type(value).__name__)
