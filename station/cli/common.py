@@ -55,11 +55,21 @@ def print_json(data: Any, *, indent: int | None = None) -> None:
 
 
 def print_listing(
-    items: Sequence[T], as_json: bool, data: Callable[[T], Any], line: Callable[[T], str]
+    items: Sequence[T],
+    as_json: bool,
+    data: Callable[[T], Any],
+    line: Callable[[T], str],
+    *,
+    empty: str,
 ) -> None:
-    """A listing: one JSON array of `data` (indented), or one `line` per item."""
+    """A listing: one JSON array of `data` (indented), or one `line` per item.
+
+    An empty text listing says so in words (`empty`) rather than printing nothing.
+    """
     if as_json:
         print_json([data(item) for item in items], indent=2)
+    elif not items:
+        print(empty)
     else:
         for item in items:
             print(line(item))
@@ -72,8 +82,8 @@ def refuse(message: str, status: int = EXIT_ERROR) -> int:
 
 
 def not_known(what: str, name: str) -> int:
-    """Nothing is known by `name`: say so (made printable) and return `EXIT_INVALID`."""
-    return refuse(f"no {what} is known by {printable(name)!r}", EXIT_INVALID)
+    """Nothing is known by `name`: say so (made printable) and return `EXIT_ERROR`."""
+    return refuse(f"no {what} is known by {printable(name)!r}", EXIT_ERROR)
 
 
 def attributes(record: object, names: tuple[str, ...]) -> dict[str, Any]:

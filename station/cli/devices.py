@@ -40,6 +40,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
         args.json,
         lambda r: r.as_dict(),
         lambda r: f"{r.role:<8} {printable(r.url, 50):<50} {r.state:<12} {printable(r.detail, 80)}",
+        empty="no devices are configured ([devices] in the config)",
     )
     return EXIT_OK if all(r.ok for r in results) else EXIT_INVALID
 

@@ -121,7 +121,13 @@ def cmd_lots(args: argparse.Namespace) -> int:
 
 def _lots_list(station: Station, args: argparse.Namespace) -> int:
     records = station.lots.lots(status=args.status)
-    print_listing(records, args.json, lambda r: attributes(r, _LOT_FIELDS), _lot_line)
+    print_listing(
+        records,
+        args.json,
+        lambda r: attributes(r, _LOT_FIELDS),
+        _lot_line,
+        empty="no lots" + (f" with status {args.status}" if args.status else ""),
+    )
     return EXIT_OK
 
 
@@ -241,6 +247,8 @@ def cmd_print_queue(args: argparse.Namespace) -> int:
         jobs = queue.jobs()
         if args.json:
             print_json([attributes(j, _JOB_FIELDS) for j in jobs])
+        elif not args.process and not jobs:
+            print("the print queue is empty")
         elif not args.process:
             for j in jobs:
                 error = f"  ({printable(j.last_error, 80)})" if j.last_error else ""

@@ -117,7 +117,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     with station_from_args(args) as station:
         found = describe(station.view, args.id)
     if found is None:
-        return refuse(f"nothing is known by {printable(args.id)!r}", EXIT_INVALID)
+        return refuse(f"nothing is known by {printable(args.id)!r}")
     if args.json:
         print_json(found.data, indent=2)
     else:

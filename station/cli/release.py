@@ -91,7 +91,7 @@ def _list(station: Station, args: argparse.Namespace) -> int:
                 "release_id": last.release_id if last else None,
             }
         )
-    print_listing(rows, args.json, lambda row: row, _order_line)
+    print_listing(rows, args.json, lambda row: row, _order_line, empty="no outbound orders")
     return EXIT_OK
 
 
@@ -109,7 +109,7 @@ def _show(station: Station, args: argparse.Namespace) -> int:
         found = station.releases.releases_of(args.id)
         release = found[-1] if found else None
     if release is None:
-        return refuse(f"no release of or by {printable(args.id)!r}", EXIT_INVALID)
+        return refuse(f"no release of or by {printable(args.id)!r}")
     data = _release_data(station, release)
     if args.json:
         print_json(data, indent=2)
