@@ -119,7 +119,7 @@ def test_show_events_verify(data_dir: Path) -> None:
     assert {u["unit_id"]: u["status"] for u in data["units"]}["006141412610010016"] == "accepted"
     code, out, _ = run(["show", "006141412610010016"], data_dir)
     assert code == 0 and "status: accepted" in out
-    assert run(["show", "nothing-here"], data_dir)[0] == 1
+    assert run(["show", "nothing-here"], data_dir)[0] == 2
     code, out, _ = run(["events", "--json"], data_dir)
     kinds = [json.loads(line)["kind"] for line in out.splitlines()]
     assert kinds.count("manifest.imported") == 6 and "unit.received" in kinds
@@ -256,7 +256,7 @@ def test_provenance_report_json_and_html(data_dir: Path, tmp_path: Path) -> None
     page = out_file.read_text(encoding="utf-8")
     assert code == 0 and page.startswith("<!doctype html>")
     assert "HIGH_RISK_ORIGIN" in page and "BOL-778004" in page and "<script" not in page
-    assert run(["report", "nothing"], data_dir)[0] == 1
+    assert run(["report", "nothing"], data_dir)[0] == 2
 
 
 def test_demo_release_after_clean_receipt(data_dir: Path) -> None:
