@@ -14,8 +14,8 @@ CONFIG = REPO / "config" / "station.example.toml"
 
 def station(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "station.cli", *args, "--config", str(CONFIG)]
-        + ["--data-dir", str(data_dir)],
+        [sys.executable, "-m", "station.cli", *args]
+        + ["--config", str(CONFIG), "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
         timeout=60,
