@@ -13,9 +13,9 @@ CONFIG = REPO / "config" / "station.example.toml"
 
 
 def station(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
+    where = ["--config", str(CONFIG), "--data-dir", str(data_dir)]
     return subprocess.run(
-        [sys.executable, "-m", "station.cli", *args]
-        + ["--config", str(CONFIG), "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "station.cli", *args, *where],
         capture_output=True,
         text=True,
         timeout=60,
