@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from station.config.claims import read_claims
 from station.config.codes import read_codes
 from station.config.devices import read_devices
 from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings, read_identifiers
@@ -21,6 +22,7 @@ from station.config.reader import TableReader
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
 from station.domain.checks.receiving import MovingDataField
+from station.domain.claims.settings import ClaimsSettings
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
@@ -35,6 +37,7 @@ TOP_KEYS = (
     "moving_data",
     "risk",
     "operators",
+    "claims",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -58,6 +61,7 @@ class StationConfig:
     """Label printer URLs; the first is the default."""
     identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
     labels: LabelSettings = field(default_factory=LabelSettings)
+    claims: ClaimsSettings = field(default_factory=ClaimsSettings)
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -91,5 +95,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         operators=read_operators(reader, top),
         identifiers=read_identifiers(reader, section("identifiers")),
         labels=read_labels(reader, section("labels")),
+        claims=read_claims(reader, section("claims")),
         **read_devices(reader, section("devices")),
     )
