@@ -56,6 +56,7 @@ from station.domain.manifest.model import (
     Party,
     Unit,
 )
+from station.domain.manifest.origin_fields import CSV_ORIGIN_COLUMNS, origin_from_csv
 from station.domain.manifest.rules import (
     Check,
     Problems,
@@ -259,6 +260,9 @@ def _line(row: CsvRow, out: Problems) -> ContentLine | None:
         place_of_manufacture=place,
         date_of_manufacture=_checked(row, "date_of_manufacture", out, check_date_of_manufacture),
         serials_required=bool(_checked(row, "serials_required", out, _flag)),
+        origin=origin_from_csv(
+            {name: row.get(name) for name in CSV_ORIGIN_COLUMNS}, f"line {row.line}", out
+        ),
     )
 
 

@@ -46,6 +46,7 @@ from station.domain.manifest.model import (
     Unit,
     UpstreamLot,
 )
+from station.domain.manifest.origin_fields import origin_from_json
 from station.domain.manifest.rules import (
     VALUE_LIMIT,
     Problems,
@@ -255,6 +256,7 @@ def _line(value: object, path: str, out: Problems) -> ContentLine | None:
         place_of_manufacture=_place(obj, path, out),
         date_of_manufacture=_made(obj, path, out),
         serials_required=read_flag(obj, "serials_required", path, out),
+        origin=origin_from_json(obj, path, out),
         provenance=_provenance(obj, path, out),
     )
     return line if len(out) == before else None

@@ -24,6 +24,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
+from station.domain.claims.origin import ORIGIN_KEYS, Origin
+
 SUPPORTED_MANIFEST_VERSIONS: Final = (1,)
 """Values of ``manifest_version`` this code understands."""
 
@@ -66,8 +68,9 @@ CSV_LINE_COLUMNS: Final = (
     "region",
     "date_of_manufacture",
     "serials_required",
+    *ORIGIN_KEYS,
 )
-"""CSV columns of a content line: one line per row."""
+"""CSV columns of a content line: one line per row (``eudr`` holds one JSON object)."""
 
 CSV_COLUMNS: Final = CSV_SHIPMENT_COLUMNS + CSV_UNIT_COLUMNS + CSV_LINE_COLUMNS
 """Every column a CSV manifest may have."""
@@ -214,6 +217,9 @@ class ContentLine:
     serials_required: bool = False
     """Whether receiving must capture the serial of every item on this line."""
 
+    origin: Origin | None = None
+    """The category of origin the supplier declares: claim, certificate, EUDR data."""
+
     provenance: tuple[UpstreamLot, ...] = ()
     """The received lots upstream of this line, as a shipping station writes them.
 
@@ -243,6 +249,7 @@ class ContentLine:
             "place_of_manufacture": None if place is None else place.as_dict(),
             "date_of_manufacture": None if made is None else made.isoformat(),
             "serials_required": self.serials_required,
+            "origin": None if self.origin is None else self.origin.as_dict(),
             "provenance": [entry.as_dict() for entry in self.provenance],
         }
 
