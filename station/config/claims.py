@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from station.config.reader import TableReader
+from station.domain.claims.certificates import CertificateRegister
 from station.domain.claims.credit_account import DEFAULT_WINDOW_MONTHS, Ratio
 from station.domain.claims.percentage import RecycledRule
 from station.domain.claims.product_groups import Method, ProductGroup
+from station.domain.claims.register_csv import parse_register_csv
 from station.domain.claims.settings import MIN_RETENTION_YEARS, ClaimsSettings, EudrScope
 
 CLAIMS_KEYS = (
@@ -71,15 +73,37 @@ def read_claims(reader: TableReader, value: object) -> ClaimsSettings:
     )
     for name in scope.product_groups - set(groups):
         raise reader.fail("claims.eudr.product_groups", f"no product group is named {name!r}")
+    register_path = reader.get(table, "claims", "certificate_register", str, "") or None
     return ClaimsSettings(
         product_groups=groups,
-        certificate_register=reader.get(table, "claims", "certificate_register", str, "") or None,
+        certificate_register=register_path,
+        register=_register(reader, register_path),
         quarantine_unverified=reader.get(table, "claims", "quarantine_unverified", bool, False),
         eudr=scope,
         controversial_sources=reader.strings(table, "claims", "controversial_sources"),
         mass_balance_tolerance=tolerance,
         retention_years=retention,
     )
+
+
+def _register(reader: TableReader, name: str | None) -> CertificateRegister:
+    """The certificate register file, relative to the config file; refused whole when bad."""
+    if name is None:
+        return CertificateRegister(())
+    path = reader.path.parent / name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise reader.fail(
+            "claims.certificate_register", f"cannot read {str(path)!r}: {exc}"
+        ) from None
+    register, problems = parse_register_csv(text, str(path))
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise reader.fail("claims.certificate_register", shown)
+    return register
 
 
 def _group(reader: TableReader, value: object, where: str) -> ProductGroup:

@@ -12,10 +12,11 @@ dock's (`station.workflows.dock`); this module says what each scan means here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from station.domain.checks.receiving import MovingDataField
+from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import EventKind
 from station.domain.findings import FindingCode, Verdict
 from station.domain.operators import Role
@@ -44,6 +45,7 @@ class ReceivingSettings(DockSettings):
 
     required_fields: tuple[MovingDataField, ...]
     risk: RiskPolicy
+    claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     role: Role = Role.RECEIVE
 
 
@@ -67,7 +69,9 @@ class ReceivingWorkflow(Dock[ReceiptRecord]):
         self.settings = settings
         self.view = view
         self.clock = clock
-        self.units = UnitReceiver(view, self.session, settings.required_fields, settings.risk)
+        self.units = UnitReceiver(
+            view, self.session, settings.required_fields, settings.risk, settings.claims
+        )
 
     def receipt(self) -> ReceiptRecord | None:
         """The receipt open at this station, if any."""

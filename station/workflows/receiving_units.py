@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from station.domain.checks.claims import LineClaim, check_claims
 from station.domain.checks.receiving import (
     MovingDataField,
     check_label,
@@ -21,6 +22,7 @@ from station.domain.checks.receiving import (
     unexpected_unit,
     wrong_shipment,
 )
+from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict, verdict_for
 from station.domain.manifest.model import Manifest, Unit
@@ -41,11 +43,13 @@ class UnitReceiver:
         session: Session,
         required_fields: Sequence[MovingDataField],
         risk: RiskPolicy,
+        claims: ClaimsSettings | None = None,
     ) -> None:
         self.view = view
         self.session = session
         self.required_fields = tuple(required_fields)
         self.risk = risk
+        self.claims = claims or ClaimsSettings()
         self._unit_index: dict[str, tuple[Manifest, dict[str, Unit]]] = {}
 
     def scanned(self, receipt: ReceiptRecord, code: Gs1Code) -> Outcome:
@@ -79,12 +83,14 @@ class UnitReceiver:
                 unit=unit,
             )
         findings: list[Finding] = []
+        line_claims: list[LineClaim] = []
         if unit is not None:
             findings.extend(check_label(code, unit))
             missing = check_moving_data(unit, self.required_fields)
             if missing is not None:
                 findings.append(missing)
             findings.extend(check_origin(unit, self.risk))
+            line_claims = self._claims(shipment, unit, findings)
         if shipment.held:
             findings.append(
                 Finding(
@@ -95,8 +101,32 @@ class UnitReceiver:
                 )
             )
         return self._receive(
-            receipt, unit_id, record.shipment_id, expected=True, findings=findings, unit=unit
+            receipt,
+            unit_id,
+            record.shipment_id,
+            expected=True,
+            findings=findings,
+            unit=unit,
+            claims=line_claims,
         )
+
+    def _claims(
+        self, shipment: ShipmentRecord, unit: Unit, findings: list[Finding]
+    ) -> list[LineClaim]:
+        """Check the unit's declared origin if the site makes claims; what its lines count as."""
+        settings = self.claims
+        if not (settings.enabled or settings.eudr.gtins or settings.eudr.hs_codes):
+            return []
+        found, claims = check_claims(
+            unit,
+            shipment.manifest,
+            settings=settings,
+            register=settings.register,
+            risk=self.risk,
+            on=self.session.today(),
+        )
+        findings.extend(found)
+        return claims
 
     def damaged(self, receipt: ReceiptRecord) -> Outcome:
         """``#DAMAGED``: the unit received last has damaged packaging; hold it."""
@@ -132,6 +162,7 @@ class UnitReceiver:
         expected: bool,
         findings: list[Finding],
         unit: Unit | None = None,
+        claims: Sequence[LineClaim] = (),
     ) -> Outcome:
         verdict = verdict_for(findings)
         status = UnitStatus.QUARANTINED if verdict is Verdict.QUARANTINE else UnitStatus.ACCEPTED
@@ -146,6 +177,8 @@ class UnitReceiver:
                 "findings": [f.as_dict() for f in findings],
                 # What the manifest says this unit holds: the received lot's moving data.
                 "contents": [line.as_dict() for line in unit.contents] if unit else [],
+                # What each line counts as for the site's claims (category, verified).
+                **({"claims": [c.as_dict() for c in claims]} if claims else {}),
             },
         )
         progress = self._progress(shipment_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
+from station.domain.claims.certificates import CertificateRegister
 from station.domain.claims.product_groups import ProductGroup
 
 __all__ = ["MIN_RETENTION_YEARS", "ClaimsSettings", "EudrScope"]
@@ -41,6 +42,8 @@ class ClaimsSettings:
     product_groups: Mapping[str, ProductGroup] = field(default_factory=dict)
     certificate_register: str | None = None
     """Path of the certificate register file (CSV), relative to the config file."""
+    register: CertificateRegister = field(default_factory=lambda: CertificateRegister(()))
+    """The register read from that file (empty without one: no claim verifies)."""
     quarantine_unverified: bool = False
     """Whether a claim that cannot be verified also puts the unit on hold."""
     eudr: EudrScope = field(default_factory=EudrScope)

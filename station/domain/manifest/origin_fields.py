@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from station.domain.claims.categories import ClaimError, parse_claim
@@ -40,7 +41,7 @@ def origin_from_json(obj: Mapping[str, Any], path: str, out: Problems) -> Origin
             claim=read_text(origin, "claim", where, out),
             certificate=read_text(origin, "certificate", where, out),
             hs_code=read_text(origin, "hs_code", where, out),
-            eudr=eudr,
+            eudr=None if eudr is None else _plain(eudr),
         ),
         lambda name: member(where, name),
         out,
@@ -71,6 +72,21 @@ def origin_from_csv(cells: Mapping[str, str | None], where: str, out: Problems) 
         lambda name: f'{where}, column "{name}"',
         out,
     )
+
+
+def _plain(value: Any) -> Any:
+    """The EUDR object with the reader's exact decimals as plain JSON numbers.
+
+    Coordinates are degrees, where a float's precision (about a nanometre) is plenty,
+    and the stored manifest must be JSON again.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _checked(origin: Origin, at: Callable[[str], str], out: Problems) -> Origin | None:
