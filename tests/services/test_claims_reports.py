@@ -50,7 +50,7 @@ def _when(month: int) -> dt.datetime:
     return dt.datetime(2026, month, 15, 9, 0, tzinfo=dt.UTC)
 
 
-def _received(unit: str, group: str, qty: str, share: str, status: str, month: int) -> Event:
+def _received(unit: str, group: str, qty: str, share: str, status: str, *, month: int) -> Event:
     category = "certified" if share != "0" else "other"
     return Event.new(
         EventKind.UNIT_RECEIVED,
@@ -93,13 +93,13 @@ def data(tmp_path: Path) -> tuple[Path, Path]:
     config.write_text(EXAMPLE.read_text(encoding="utf-8") + CLAIMS, encoding="utf-8")
     data_dir = tmp_path / "data"
     log = EventLog.open(data_dir / "station.sqlite3")
-    held = _received("U-HELD", "spf", "30", "1", "quarantined", 2)
+    held = _received("U-HELD", "spf", "30", "1", "quarantined", month=2)
     log.append(
         [
-            _received("U-1", "spf", "11", "1", "accepted", 1),  # month 1: Vc 11
-            _received("U-2", "spf", "90", "0", "accepted", 1),  # Vo 90
-            _received("U-3", "spf", "20", "0.6", "accepted", 2),  # Vc 12, Vo 8
-            _received("U-4", "spf", "82", "0", "accepted", 2),  # Vo 82
+            _received("U-1", "spf", "11", "1", "accepted", month=1),  # month 1: Vc 11
+            _received("U-2", "spf", "90", "0", "accepted", month=1),  # Vo 90
+            _received("U-3", "spf", "20", "0.6", "accepted", month=2),  # Vc 12, Vo 8
+            _received("U-4", "spf", "82", "0", "accepted", month=2),  # Vo 82
             held,  # counted in month 3, when released
             Event.new(
                 EventKind.HOLD_RELEASED,
@@ -108,7 +108,7 @@ def data(tmp_path: Path) -> tuple[Path, Path]:
                 recorded_at=_when(3),
                 payload={"entity_kind": "unit", "entity_id": "U-HELD"},
             ),
-            _received("A-1", "alder", "200", "1", "accepted", 1),  # credits 200
+            _received("A-1", "alder", "200", "1", "accepted", month=1),  # credits 200
             _shipped("ALDER-B", 20, 2),  # 80 credits drawn
             _shipped("ALDER-B", 40, 3),  # 160 asked, 120 left: 40 uncovered (the leak)
             _shipped("LUMBER-A", 100, 3),  # 200 t of logs out of spf
