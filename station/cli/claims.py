@@ -8,6 +8,7 @@ that overlap a month (``2026-11``) or a range of months (``2026-09..2026-11``).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +31,63 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         parser.add_argument("--group", help="only this product group")
         parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
         parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    export = sub.add_parser(
+        "export", parents=[common], help="a verifiable archive of a period's events and reports"
+    )
+    export.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    export.add_argument("--out", type=Path, required=True, help="the archive to write (.zip)")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json  # noqa: PLC0415
+
+    from station.services.archive import write_archive  # noqa: PLC0415
+    from station.services.claims_ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
+    from station.services.claims_render import balance_html, claims_html  # noqa: PLC0415
+    from station.services.claims_report import balance_rows, claims_rows  # noqa: PLC0415
+
+    try:
+        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    except ValueError:
+        return refuse(f"--from {args.start!r} --to {args.end!r}: expected dates YYYY-MM-DD")
+    if end < start:
+        return refuse(f"--to {end} is before --from {start}")
+    with station_from_args(args) as station:
+        settings = station.config.claims
+        reports: dict[str, str] = {}
+        if settings.product_groups:
+            ledger = build_ledger(station.log.events(kinds=LEDGER_KINDS), settings)
+            months = (start.isoformat()[:7], end.isoformat()[:7])
+            claims = [
+                r
+                for r in claims_rows(ledger, dict(settings.product_groups))
+                if _overlaps(r.period, months)
+            ]
+            balance = [
+                r
+                for r in balance_rows(
+                    ledger, dict(settings.product_groups), settings.mass_balance_tolerance
+                )
+                if _overlaps(r.period, months)
+            ]
+            reports = {
+                "claims.json": json.dumps([r.as_dict() for r in claims], indent=2) + "\n",
+                "claims.html": claims_html(claims),
+                "mass-balance.json": json.dumps([r.as_dict() for r in balance], indent=2) + "\n",
+                "mass-balance.html": balance_html(balance),
+            }
+        count = write_archive(
+            args.out,
+            station.log.events(),
+            station_id=station.config.station_id,
+            start=start,
+            end=end,
+            reports=reports,
+        )
+    print(f"{count} events from {start} to {end} written to {args.out}")
+    print(f"check it anywhere with: station verify-log --archive {args.out}")
+    return EXIT_OK
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
@@ -121,4 +179,5 @@ def _overlaps(period: str, months: tuple[str, str]) -> bool:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "claims": cmd_claims,
     "mass-balance": cmd_mass_balance,
+    "export": cmd_export,
 }

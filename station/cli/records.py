@@ -47,7 +47,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "--after", type=int, default=0, help="only events after this sequence number"
     )
 
-    sub.add_parser("verify-log", parents=[common], help="check the event log's hash chain")
+    verify = sub.add_parser("verify-log", parents=[common], help="check the event log's hash chain")
+    verify.add_argument(
+        "--archive", type=Path, help="check an archive written by `station export` instead"
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -152,6 +155,12 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_log(args: argparse.Namespace) -> int:
+    if args.archive is not None:
+        from station.services.archive import verify_archive  # noqa: PLC0415
+
+        checked = verify_archive(args.archive)
+        print(f"{'OK' if checked.ok else 'BROKEN'}: {checked.message}")
+        return EXIT_OK if checked.ok else EXIT_INVALID
     with station_from_args(args) as station:
         report = station.log.verify()
     print(("OK: " if report.ok else "BROKEN: ") + report.message)

@@ -5,9 +5,11 @@ account, and a leak (output shipped that was never received) that the balance fl
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -187,3 +189,44 @@ def test_bad_period_group_or_no_groups_is_a_clear_error(data: tuple[Path, Path])
     assert code == 2 and "no product group is named 'oak'" in err
     code, _, err = run(["claims", "--config", str(EXAMPLE)], EXAMPLE, data[1])
     assert code == 2 and "no product groups are configured" in err
+
+
+def test_an_exported_period_verifies_elsewhere_and_tampering_is_found(
+    data: tuple[Path, Path], tmp_path: Path
+) -> None:
+    archive = tmp_path / "elsewhere" / "2026-q1.zip"
+    archive.parent.mkdir()
+    code, out, err = run(
+        ["export", "--from", "2026-02-01", "--to", "2026-03-31", "--out", str(archive)], *data
+    )
+    assert code == 0, err
+    assert "written to" in out
+    # Checked with nothing but the archive: no config, no data dir.
+    code, out, _ = run(["verify-log", "--archive", str(archive)], EXAMPLE, tmp_path / "none")
+    assert code == 0 and out.startswith("OK:") and "hash chain intact" in out
+    with zipfile.ZipFile(archive) as z:
+        names = set(z.namelist())
+        meta = json.loads(z.read("archive.json"))
+        events = z.read("events.jsonl").decode()
+    assert {"reports/claims.json", "reports/mass-balance.html"} <= names
+    assert meta["events"] == 8 and meta["first_seq"] == 3  # Feb and March, contiguous
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as z:
+        z.writestr("archive.json", json.dumps(meta))
+        z.writestr("events.jsonl", events.replace('"82"', '"8"'))
+        for name in names - {"archive.json", "events.jsonl"}:
+            with zipfile.ZipFile(archive) as src:
+                z.writestr(name, src.read(name))
+    code, out, _ = run(["verify-log", "--archive", str(forged)], EXAMPLE, tmp_path / "none")
+    assert code == 1 and "events.jsonl was altered" in out
+    meta["sha256"]["events.jsonl"] = hashlib.sha256(
+        events.replace('"82"', '"8"').encode()
+    ).hexdigest()
+    with zipfile.ZipFile(forged, "w") as z:
+        z.writestr("archive.json", json.dumps(meta))
+        z.writestr("events.jsonl", events.replace('"82"', '"8"'))
+        for name in names - {"archive.json", "events.jsonl"}:
+            with zipfile.ZipFile(archive) as src:
+                z.writestr(name, src.read(name))
+    code, out, _ = run(["verify-log", "--archive", str(forged)], EXAMPLE, tmp_path / "none")
+    assert code == 1 and "was altered" in out and "#4" in out
