@@ -38,6 +38,7 @@ from station.tui.screens.base import (
     command_scan,
     dock_command_bindings,
 )
+from station.tui.screens.claims import ClaimsScreen
 from station.tui.screens.devices import DevicesScreen
 from station.tui.screens.gate import GateScreen
 from station.tui.screens.lots import LotsScreen
@@ -85,6 +86,7 @@ class StationApp(App[None]):
         Binding("f10", "lots", "Lots"),
         Binding("f11", "release", "Release"),
         Binding("f12", "gate", "Gate"),
+        Binding("ctrl+b", "claims", "Claims", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
@@ -221,6 +223,9 @@ class StationApp(App[None]):
 
     def action_devices(self) -> None:
         self._open(DevicesScreen)
+
+    def action_claims(self) -> None:
+        self._open(ClaimsScreen)
 
     def _open(self, screen: type[StationScreen]) -> None:
         """Show a screen of the station, unless it is the one shown."""
