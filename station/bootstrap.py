@@ -169,6 +169,7 @@ def open_station(
             lots=lots,
             clock=clock,
             label_events=printing.queue_events,
+            claims=config.claims,
         ),
         printing=printing,
         releases=releases,

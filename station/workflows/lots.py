@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from station.config import IdentifierSettings
+from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import Event, EventKind
 from station.domain.lots.lot_state import LotState
 from station.domain.lots.provenance import Genealogy, Origin
@@ -26,6 +27,7 @@ from station.domain.printable import printable
 from station.ports import Clock
 from station.store.eventlog import EventLog
 from station.store.views.lots import SqliteLotView
+from station.workflows.lot_claims import mixture_claim
 
 
 class LabelEvents(Protocol):
@@ -70,8 +72,11 @@ class LotDesk:
     lots: SqliteLotView
     clock: Clock
     label_events: LabelEvents | None = None
+    claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     warnings: list[str] = field(default_factory=list, init=False)
     """Range warnings from the last transformation, shown with its result."""
+    notes: list[str] = field(default_factory=list, init=False)
+    """What the operator should know of the last transformation (a claim lowered)."""
 
     def plan(self, request: TransformRequest) -> TransformPlan | tuple[TransformProblem, ...]:
         """Check a request against the current lots without writing anything."""
@@ -91,6 +96,7 @@ class LotDesk:
     def transform(self, request: TransformRequest, operator: Operator) -> TransformResult:
         """Plan, allocate and commit; the result is returned only after the commit."""
         self.warnings = []
+        self.notes = []
         planned = self.plan(request)
         if not isinstance(planned, TransformPlan):
             return TransformResult(False, "; ".join(p.message for p in planned), problems=planned)
@@ -126,6 +132,7 @@ class LotDesk:
         new_ids = tuple(o["lot_id"] for o in event.payload["outputs"])
         parents = ", ".join(i["lot_id"] for i in event.payload["inputs"])
         warning = "".join(f" WARNING: {w}" for w in self.warnings)
+        warning += "".join(f" NOTE: {n}" for n in self.notes)
         return TransformResult(
             True,
             f"{request.kind.value.capitalize()}: {', '.join(new_ids)} "
@@ -193,6 +200,11 @@ class LotDesk:
         if plan.kind is TransformKind.PALLETISE:
             # A pallet may mix products; keep its contents as they are.
             payload["gtin"] = plan.gtin
+        claim, note = mixture_claim(self.lots, [i.lot_id for i in final.inputs], self.claims)
+        if claim is not None:
+            payload["claim"] = claim
+        if note is not None:
+            self.notes.append(note)
         return Event.new(
             EventKind.LOT_TRANSFORMED,
             station_id=self.station_id,

@@ -34,6 +34,8 @@ __all__ = ["LineClaim", "check_claims"]
 class LineClaim:
     """What one received content line counts as, for the claims reports."""
 
+    line: int
+    """The line's position on the unit, from 1."""
     group: str
     quantity: Decimal
     uom: str
@@ -45,6 +47,7 @@ class LineClaim:
     def as_dict(self) -> dict[str, Any]:
         """JSON form, as the ``unit.received`` event carries it."""
         return {
+            "line": self.line,
             "group": self.group,
             "quantity": str(self.quantity),
             "uom": self.uom,
@@ -68,7 +71,7 @@ def check_claims(
     findings: list[Finding] = []
     claims: list[LineClaim] = []
     suppliers = _suppliers(manifest)
-    for line in unit.contents:
+    for number, line in enumerate(unit.contents, start=1):
         origin = line.origin or Origin()
         group = settings.group_of(line.gtin)
         if settings.eudr.covers(
@@ -101,6 +104,7 @@ def check_claims(
         verified = reason is None
         claims.append(
             LineClaim(
+                line=number,
                 group=group.name,
                 quantity=line.quantity if line.quantity is not None else Decimal(1),
                 uom=line.uom,

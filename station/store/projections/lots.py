@@ -85,6 +85,10 @@ class LotProjector:
         products = {line.get("product") for line in lines}
         common = _Common(stored, payload["shipment_id"], bol)
         origins = [_origin(line, payload["shipment_id"], bol) for line in lines]
+        for claim in payload.get("claims", ()):
+            # What receiving verified each line counts as travels with its lot.
+            if 1 <= int(claim.get("line", 0)) <= len(origins):
+                origins[int(claim["line"]) - 1]["claim"] = claim
         if len(lines) <= 1:
             common.insert(
                 conn,
@@ -184,7 +188,7 @@ class LotProjector:
                 quantity=Decimal(output["quantity"]),
                 uom=payload["uom"],
                 status=LotStatus.AVAILABLE.value,
-                origin=None,
+                origin={"claim": payload["claim"]} if payload.get("claim") else None,
                 sscc=output.get("sscc"),
                 site=payload.get("site"),
             )

@@ -122,6 +122,13 @@ class SqliteLotView:
             lambda row: origin_from_json(lot_id, json.loads(row[0])),
         )
 
+    def claim_of(self, lot_id: str) -> dict[str, Any] | None:
+        """The claim a lot carries (a received line's verified claim, or a made lot's)."""
+        row = self._conn.execute("SELECT origin FROM lots WHERE lot_id = ?", (lot_id,)).fetchone()
+        origin = json.loads(row[0]) if row and row[0] else {}
+        claim = origin.get("claim")
+        return dict(claim) if isinstance(claim, dict) else None
+
     def genealogy(self) -> Genealogy:
         """Genealogy over this store (lookups are made as the walk needs them)."""
         return Genealogy(self.parents, self.origin)
