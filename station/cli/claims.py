@@ -42,10 +42,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     import json  # noqa: PLC0415
 
+    from station.domain.claims.ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
+    from station.domain.claims.report import balance_rows, claims_rows  # noqa: PLC0415
     from station.services.archive import write_archive  # noqa: PLC0415
-    from station.services.claims_ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
     from station.services.claims_render import balance_html, claims_html  # noqa: PLC0415
-    from station.services.claims_report import balance_rows, claims_rows  # noqa: PLC0415
 
     try:
         start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
@@ -91,8 +91,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
+    from station.domain.claims.report import claims_rows  # noqa: PLC0415
     from station.services.claims_render import claims_csv, claims_html, claims_text  # noqa: PLC0415
-    from station.services.claims_report import claims_rows  # noqa: PLC0415
 
     return _report(
         args,
@@ -102,8 +102,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def cmd_mass_balance(args: argparse.Namespace) -> int:
+    from station.domain.claims.report import balance_rows  # noqa: PLC0415
     from station.services.claims_render import balance_csv, balance_html, balance_text  # noqa: PLC0415
-    from station.services.claims_report import balance_rows  # noqa: PLC0415
 
     return _report(
         args, balance_rows, {"text": balance_text, "csv": balance_csv, "html": balance_html}
@@ -115,7 +115,7 @@ def _report(
     rows_of: Callable[..., Sequence[Any]],
     renderers: dict[str, Callable[[Sequence[Any]], str]],
 ) -> int:
-    from station.services.claims_ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
+    from station.domain.claims.ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
 
     months = _months(args.period) if args.period else None
     if args.period and months is None:

@@ -13,8 +13,8 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from station.domain.claims.report import BalanceRow, ClaimsRow
 from station.domain.printable import printable
-from station.services.claims_report import BalanceRow, ClaimsRow
 
 __all__ = [
     "balance_csv",

@@ -17,9 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
+from station.domain.claims.ledger import LEDGER_KINDS, build_ledger
+from station.domain.claims.report import balance_rows, claims_rows
 from station.domain.printable import printable
-from station.services.claims_ledger import LEDGER_KINDS, build_ledger
-from station.services.claims_report import balance_rows, claims_rows
 from station.tui.screens.base import StationScreen
 
 

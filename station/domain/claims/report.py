@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from station.domain.claims.credit_account import CreditRow, credit_ledger
+from station.domain.claims.ledger import GroupPeriod, Ledger
 from station.domain.claims.mass_balance import MassBalance, mass_balance
 from station.domain.claims.percentage import percentage_claim, rolling_percentages
 from station.domain.claims.product_groups import Method, ProductGroup
-from station.services.claims_ledger import GroupPeriod, Ledger
 
 __all__ = ["BalanceRow", "ClaimsRow", "balance_rows", "claims_rows"]
 
