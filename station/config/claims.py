@@ -19,7 +19,13 @@ from station.domain.claims.product_groups import Method, ProductGroup
 from station.domain.claims.register_csv import parse_register_csv
 from station.domain.claims.settings import MIN_RETENTION_YEARS, ClaimsSettings, EudrScope
 
+EUDR_CLAIMS = {
+    "information_collection": "Supporting EUDR Information Collection",
+    "due_diligence": "Supporting EUDR Due Diligence",
+}
 CLAIMS_KEYS = (
+    "certificate",
+    "eudr_claim",
     "product_groups",
     "certificate_register",
     "quarantine_unverified",
@@ -78,12 +84,23 @@ def read_claims(reader: TableReader, value: object) -> ClaimsSettings:
         product_groups=groups,
         certificate_register=register_path,
         register=_register(reader, register_path),
+        certificate=reader.get(table, "claims", "certificate", str, "").strip() or None,
+        eudr_claim=_eudr_claim(reader, table),
         quarantine_unverified=reader.get(table, "claims", "quarantine_unverified", bool, False),
         eudr=scope,
         controversial_sources=reader.strings(table, "claims", "controversial_sources"),
         mass_balance_tolerance=tolerance,
         retention_years=retention,
     )
+
+
+def _eudr_claim(reader: TableReader, table: Any) -> str:
+    name = reader.get(table, "claims", "eudr_claim", str, "information_collection")
+    if name not in EUDR_CLAIMS:
+        raise reader.fail(
+            "claims.eudr_claim", f"expected one of {', '.join(EUDR_CLAIMS)}, found {name!r}"
+        )
+    return EUDR_CLAIMS[name]
 
 
 def _register(reader: TableReader, name: str | None) -> CertificateRegister:

@@ -32,11 +32,12 @@ the per-unit checks are in `station.workflows.release_checks` and the close in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station.domain.checks.receiving import MovingDataField
 from station.domain.checks.release import ReleaseRecord, packaging_damaged
+from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.manifest.model import Manifest
@@ -68,6 +69,7 @@ class ReleaseSettings(DockSettings):
     """``[station] site``: vendor and place of manufacture of what is made here."""
     required_fields: tuple[MovingDataField, ...]
     """Moving data every received input must carry (vendor, place and date always)."""
+    claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     role: Role = Role.RELEASE
 
 
@@ -330,6 +332,7 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
             rules=self.settings.rules,
             station_id=self.settings.station_id,
             outbound_dir=self.outbound_dir,
+            claims=self.settings.claims,
         )
 
 

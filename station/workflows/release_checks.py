@@ -12,7 +12,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -33,7 +33,7 @@ from station.domain.checks.release import (
     serial_missing,
     unit_findings,
 )
-from station.domain.events import Event, EventKind
+from station.domain.events import Event, EventKind, StoredEvent
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.lots.provenance import Genealogy, ProvenanceProblem
 from station.domain.manifest.model import Manifest, Unit, item_key
@@ -78,6 +78,14 @@ class ReleaseView(Protocol):
     def links(self, lot_id: str) -> list[tuple[str, Decimal | None]]: ...
 
     def genealogy(self) -> Genealogy: ...
+
+    def parents(self, lot_id: str) -> list[str]: ...
+
+    def claim_of(self, lot_id: str) -> dict[str, Any] | None: ...
+
+    def received_eudr(self, lot_id: str) -> list[dict[str, Any] | None]: ...
+
+    def events_of(self, kinds: Sequence[EventKind]) -> Iterable[StoredEvent]: ...
 
     def completed_payload(self, release: ReleaseRecord) -> dict[str, Any] | None: ...
 

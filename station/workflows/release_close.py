@@ -24,6 +24,7 @@ from station.domain.checks.release_order import (
     check_order,
     check_seals,
 )
+from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, Verdict
 from station.domain.manifest.json_format import parse_manifest_json
@@ -35,6 +36,7 @@ from station.domain.scanning.codes import Gs1Code
 from station.workflows.outbound_file import outbound_path
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import ReleaseChecks, unit_checked
+from station.workflows.release_claims import claim_shipment
 from station.workflows.session import Session
 from station.workflows.shipped_units import describe_unit
 from station.workflows.unit_label import unit_ordered
@@ -48,12 +50,14 @@ def close_release(
     rules: ClassifierRules,
     station_id: str,
     outbound_dir: Path,
+    claims: ClaimsSettings | None = None,
 ) -> Outcome:
     """Complete `release` if nothing blocks it, else refuse it naming every reason."""
     order = checks.order(release)
     units = checks.view.units(release.release_id)
     blocking: list[Blocking] = []
     described: list[Unit] = []
+    described_ids: list[str] = []
     rechecked: list[Event] = []
     packaging = {unit_ordered(u, checks.view): u.packaging for u in order.units}
     for unit in units:
@@ -69,6 +73,7 @@ def close_release(
         shipped = describe_unit(checks.view, unit.unit_id, checks.site, packaging.get(unit.unit_id))
         if isinstance(shipped, Unit):
             described.append(shipped)
+            described_ids.append(unit.unit_id)
     seals = checks.view.seals(release.release_id)
     problems = [
         *check_order(
@@ -95,6 +100,12 @@ def close_release(
                 f"release {release.release_id}"
             ),
         )
+        if claims is not None:
+            # Each line's claim, only as far as its inputs (or the credit account) back it.
+            manifest, unbacked = claim_shipment(
+                manifest, described_ids, checks.view, claims, checks.view.events_of
+            )
+            problems.extend(unbacked)
         # What this station ships, another must be able to receive as it is.
         again = parse_manifest_json(json.dumps(manifest.as_dict()), "outbound manifest")
         if again.problems:

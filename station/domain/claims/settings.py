@@ -49,6 +49,12 @@ class ClaimsSettings:
     eudr: EudrScope = field(default_factory=EudrScope)
     controversial_sources: tuple[str, ...] = ()
     """Vendor ids or names the site lists as controversial sources."""
+    certificate: str | None = None
+    """The site's own chain-of-custody certificate: no claim is written on what it ships
+    without one."""
+    eudr_claim: str = "Supporting EUDR Information Collection"
+    """The EUDR claim the site may make on what it ships (or "Supporting EUDR Due
+    Diligence", for a site certified to the risk-assessment requirements too)."""
     mass_balance_tolerance: Decimal = Decimal("0.02")
     retention_years: int = MIN_RETENTION_YEARS
 

@@ -188,7 +188,9 @@ class LotProjector:
                 quantity=Decimal(output["quantity"]),
                 uom=payload["uom"],
                 status=LotStatus.AVAILABLE.value,
-                origin={"claim": payload["claim"]} if payload.get("claim") else None,
+                # A made lot's claim is its inputs' lowest (station.workflows.lot_claims):
+                # only received lots have an origin, which is what makes them received.
+                origin=None,
                 sscc=output.get("sscc"),
                 site=payload.get("site"),
             )
@@ -260,6 +262,7 @@ def _origin(line: Mapping[str, Any], shipment_id: str, bol: str | None) -> dict[
         "lot": line.get("lot"),
         "serial": line.get("serial"),
         "gtin": line.get("gtin"),
+        "eudr": (line.get("origin") or {}).get("eudr"),
         "shipment_id": shipment_id,
         "bill_of_lading": bol,
     }

@@ -129,6 +129,18 @@ class SqliteLotView:
         claim = origin.get("claim")
         return dict(claim) if isinstance(claim, dict) else None
 
+    def received_eudr(self, lot_id: str) -> list[dict[str, Any] | None]:
+        """The EUDR data of every received input of a lot (None where an input had none)."""
+        found: list[dict[str, Any] | None] = []
+        for origin in self.genealogy().received_inputs(lot_id):
+            row = self._conn.execute(
+                "SELECT origin FROM lots WHERE lot_id = ?", (origin.lot_id,)
+            ).fetchone()
+            data = json.loads(row[0]) if row and row[0] else {}
+            eudr = data.get("eudr")
+            found.append(dict(eudr) if isinstance(eudr, dict) else None)
+        return found
+
     def genealogy(self) -> Genealogy:
         """Genealogy over this store (lookups are made as the walk needs them)."""
         return Genealogy(self.parents, self.origin)

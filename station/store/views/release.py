@@ -9,11 +9,12 @@ holds on it or on the shipment it came in, the release that shipped it).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from station.domain.checks.release import LotFacts, ReleaseRecord, ReleaseStatus, ReleaseUnit
-from station.domain.events import StoredEvent
+from station.domain.events import EventKind, StoredEvent
 from station.domain.findings import Finding
 from station.domain.lots.provenance import Genealogy
 from station.domain.manifest.model import Direction
@@ -172,6 +173,22 @@ class SqliteReleaseView:
     def genealogy(self) -> Genealogy:
         """The site's genealogy, looked up as a walk needs it."""
         return self.lots.genealogy()
+
+    def parents(self, lot_id: str) -> list[str]:
+        """Direct parents of a lot."""
+        return self.lots.parents(lot_id)
+
+    def claim_of(self, lot_id: str) -> dict[str, Any] | None:
+        """The claim a lot carries (physical separation)."""
+        return self.lots.claim_of(lot_id)
+
+    def received_eudr(self, lot_id: str) -> list[dict[str, Any] | None]:
+        """The EUDR data of every received input of a lot."""
+        return self.lots.received_eudr(lot_id)
+
+    def events_of(self, kinds: Sequence[EventKind]) -> Iterator[StoredEvent]:
+        """The log's events of `kinds`, in order (for the claims ledger)."""
+        return self._log.events(kinds=kinds)
 
     def facts(self, lot_id: str, *, release_id: str | None = None) -> LotFacts:
         """What a release decision needs to know of `lot_id` (`release_id`: the one asking)."""
