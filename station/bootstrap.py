@@ -23,10 +23,12 @@ from station.ports import Clock, SystemClock
 from station.services.device_set import DeviceSet
 from station.services.print_queue import PrintQueue
 from station.store.eventlog import EventLog
+from station.store.projections.claims import ClaimProjector
 from station.store.projections.lots import LotProjector
 from station.store.projections.prints import PrintProjector
 from station.store.projections.receiving import Projectors, ReceivingProjector
 from station.store.projections.release import ReleaseProjector
+from station.store.views.claims import SqliteClaimsView
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 from station.store.views.release import SqliteReleaseView
@@ -65,6 +67,8 @@ class Station:
     release: ReleaseWorkflow
     """The release dock's workflow; `release_recorder` commits its scans."""
     release_recorder: ScanRecorder
+    claims: SqliteClaimsView
+    """Monthly sums of what came in and went out per product group (claims reports)."""
 
     def close(self) -> None:
         """Close the database."""
@@ -134,7 +138,13 @@ def open_station(
     clock = clock or SystemClock()
     log = EventLog.open(
         data_dir / DATABASE_NAME,
-        Projectors(ReceivingProjector(), LotProjector(), PrintProjector(), ReleaseProjector()),
+        Projectors(
+            ReceivingProjector(),
+            LotProjector(),
+            PrintProjector(),
+            ReleaseProjector(),
+            ClaimProjector(),
+        ),
     )
     view = SqliteReceivingView(log.connection)
     workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)
@@ -175,6 +185,7 @@ def open_station(
         releases=releases,
         release=release,
         release_recorder=ScanRecorder(release, log),
+        claims=SqliteClaimsView(log.connection),
     )
 
 

@@ -31,6 +31,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         parser.add_argument("--group", help="only this product group")
         parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
         parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
+        parser.add_argument(
+            "--events", action="store_true", help="list every event behind each figure"
+        )
     export = sub.add_parser(
         "export", parents=[common], help="a verifiable archive of a period's events and reports"
     )
@@ -42,7 +45,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     import json  # noqa: PLC0415
 
-    from station.domain.claims.ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
+    from station.domain.claims.ledger import build_ledger  # noqa: PLC0415
     from station.domain.claims.report import balance_rows, claims_rows  # noqa: PLC0415
     from station.services.archive import write_archive  # noqa: PLC0415
     from station.services.claims_render import balance_html, claims_html  # noqa: PLC0415
@@ -57,7 +60,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         settings = station.config.claims
         reports: dict[str, str] = {}
         if settings.product_groups:
-            ledger = build_ledger(station.log.events(kinds=LEDGER_KINDS), settings)
+            ledger = build_ledger(station.claims.aggregates(with_events=True), settings)
             months = (start.isoformat()[:7], end.isoformat()[:7])
             claims = [
                 r
@@ -115,7 +118,7 @@ def _report(
     rows_of: Callable[..., Sequence[Any]],
     renderers: dict[str, Callable[[Sequence[Any]], str]],
 ) -> int:
-    from station.domain.claims.ledger import LEDGER_KINDS, build_ledger  # noqa: PLC0415
+    from station.domain.claims.ledger import build_ledger  # noqa: PLC0415
 
     months = _months(args.period) if args.period else None
     if args.period and months is None:
@@ -137,7 +140,7 @@ def _report(
                     f"no product group is named {args.group!r} (configured: {', '.join(groups)})"
                 )
             groups = {args.group: groups[args.group]}
-        ledger = build_ledger(station.log.events(kinds=LEDGER_KINDS), settings)
+        ledger = build_ledger(station.claims.aggregates(with_events=args.events), settings)
         rows = [
             r
             for r in rows_of(ledger, groups, settings.mass_balance_tolerance)

@@ -47,9 +47,10 @@ def claims_text(rows: Sequence[ClaimsRow]) -> str:
             figures = f"Vc {_q(r.certified)} Vo {_q(r.other)}" + (
                 f" Pc {_q(r.percent)}%: {r.claim}" if r.percent is not None else ""
             )
-        events = ",".join(map(str, r.sources[:8])) + ("..." if len(r.sources) > 8 else "")
+        count, first, last = r.span
+        events = f"{count} lines, events #{first}..#{last}" if count else "no events"
         head = f"{printable(r.group, 20):<20} {r.period:<17} {r.method:<20}"
-        lines.append(f"{head} {figures}  [events {events}]")
+        lines.append(f"{head} {figures}  [{events}]")
     return "\n".join(lines)
 
 
@@ -92,7 +93,7 @@ def claims_html(rows: Sequence[ClaimsRow]) -> str:
                 _q(r.credit.used) if r.credit else "-",
                 _q(r.credit.account - r.credit.used) if r.credit else "-",
                 _q(r.uncovered) if r.uncovered else "",
-                " ".join(map(str, r.sources)),
+                " ".join(map(str, r.sources)) or f"#{r.span[1]}..#{r.span[2]} ({r.span[0]})",
             )
         )
         + "</tr>"

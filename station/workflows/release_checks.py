@@ -12,7 +12,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -33,7 +33,8 @@ from station.domain.checks.release import (
     serial_missing,
     unit_findings,
 )
-from station.domain.events import Event, EventKind, StoredEvent
+from station.domain.claims.entries import Aggregate
+from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.lots.provenance import Genealogy, ProvenanceProblem
 from station.domain.manifest.model import Manifest, Unit, item_key
@@ -85,7 +86,7 @@ class ReleaseView(Protocol):
 
     def received_eudr(self, lot_id: str) -> list[dict[str, Any] | None]: ...
 
-    def events_of(self, kinds: Sequence[EventKind]) -> Iterable[StoredEvent]: ...
+    def claim_aggregates(self) -> list[Aggregate]: ...
 
     def completed_payload(self, release: ReleaseRecord) -> dict[str, Any] | None: ...
 

@@ -19,23 +19,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Protocol
 
 from station.domain.claims.categories import Category, claim_text
+from station.domain.claims.entries import Aggregate
 from station.domain.claims.eudr import eudr_problems
-from station.domain.claims.ledger import LEDGER_KINDS, build_ledger
+from station.domain.claims.ledger import build_ledger
 from station.domain.claims.origin import Origin
 from station.domain.claims.product_groups import Method, ProductGroup
 from station.domain.claims.report import claims_rows
 from station.domain.claims.separation import claim_of_mixture
 from station.domain.claims.settings import ClaimsSettings
-from station.domain.events import EventKind, StoredEvent
 from station.domain.findings import Finding, FindingCode, refusal
 from station.domain.manifest.model import ContentLine, Manifest, Unit
 from station.workflows.lot_claims import LotClaims, lot_claims, supplier_claim
 
-__all__ = ["ClaimLots", "claim_shipment"]
+__all__ = ["ClaimLots", "ShipmentClaims", "claim_shipment"]
 
 
 class ClaimLots(LotClaims, Protocol):
@@ -44,16 +45,35 @@ class ClaimLots(LotClaims, Protocol):
     def received_eudr(self, lot_id: str) -> list[dict[str, Any] | None]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ShipmentClaims:
+    """The outbound manifest with its claims, what it takes out of each group, refusals."""
+
+    manifest: Manifest
+    out: list[dict[str, str]]
+    """One entry per line of a product group: the group and its quantity in input units
+    (the ``claims`` of the ``release.completed`` event)."""
+    problems: list[Finding]
+
+
 def claim_shipment(
     manifest: Manifest,
     lot_ids: Sequence[str],
     lots: ClaimLots,
     settings: ClaimsSettings,
-    events: Callable[[Sequence[EventKind]], Iterable[StoredEvent]],
-) -> tuple[Manifest, list[Finding]]:
+    aggregates: Callable[[], Iterable[Aggregate]],
+) -> ShipmentClaims:
     """`manifest` with each line's claim, or the refusals of claims nobody can back."""
-    if not settings.enabled or settings.certificate is None:
-        return manifest, []
+    if not settings.enabled:
+        return ShipmentClaims(manifest, [], [])
+    out = [
+        {"group": group.name, "input_quantity": str(_input_quantity(group, line))}
+        for unit in manifest.units
+        for line in unit.contents
+        if (group := _group_of(settings, line)) is not None
+    ]
+    if settings.certificate is None:
+        return ShipmentClaims(manifest, out, [])
     rows = None
     needed: dict[str, Decimal] = {}
     units: list[Unit] = []
@@ -68,7 +88,7 @@ def claim_shipment(
                 text = _separated_claim(lots, lot_id)
             else:
                 if rows is None:
-                    ledger = build_ledger(events(LEDGER_KINDS), settings)
+                    ledger = build_ledger(aggregates(), settings)
                     rows = claims_rows(ledger, dict(settings.product_groups))
                 text = _period_claim(group, rows, line, needed)
             lines.append(_with_origin(line, text, settings, lots.received_eudr(lot_id)))
@@ -78,7 +98,7 @@ def claim_shipment(
         for name, asked in needed.items()
         if asked > _balance(rows or [], name)
     ]
-    return dataclasses.replace(manifest, units=tuple(units)), problems
+    return ShipmentClaims(dataclasses.replace(manifest, units=tuple(units)), out, problems)
 
 
 def _group_of(settings: ClaimsSettings, line: ContentLine) -> ProductGroup | None:
@@ -106,16 +126,19 @@ def _period_claim(
 ) -> str | None:
     mine = [r for r in rows if r.group == group.name]
     if group.method is Method.CREDIT:
-        ratio = group.ratio(line.gtin or "") or group.ratio(line.product or "")
-        quantity = line.quantity if line.quantity is not None else Decimal(1)
-        needed[group.name] = needed.get(group.name, Decimal(0)) + (
-            ratio.to_input(quantity) if ratio else quantity
-        )
+        needed[group.name] = needed.get(group.name, Decimal(0)) + _input_quantity(group, line)
         return "SFI 100% Certified Forest Content"
     if not mine or mine[-1].percent is None or mine[-1].percent <= 0:
         return None
     whole = mine[-1].percent.quantize(Decimal(1), rounding=ROUND_DOWN)
     return f"SFI {whole}% Certified Forest Content" if whole > 0 else None
+
+
+def _input_quantity(group: ProductGroup, line: ContentLine) -> Decimal:
+    """The line's quantity in the group's input units (an input ships one for one)."""
+    ratio = group.ratio(line.gtin or "") or group.ratio(line.product or "")
+    quantity = line.quantity if line.quantity is not None else Decimal(1)
+    return ratio.to_input(quantity) if ratio else quantity
 
 
 def _balance(rows: Sequence[Any], group: str) -> Decimal:

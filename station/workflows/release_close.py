@@ -87,6 +87,7 @@ def close_release(
         *check_bill_of_lading(release.shipment_id, release.bill_of_lading),
     ]
     manifest: Manifest | None = None
+    claims_out: list[dict[str, str]] = []
     if not blocking and not problems:
         assert release.bill_of_lading is not None
         manifest = outbound_manifest(
@@ -102,10 +103,11 @@ def close_release(
         )
         if claims is not None:
             # Each line's claim, only as far as its inputs (or the credit account) back it.
-            manifest, unbacked = claim_shipment(
-                manifest, described_ids, checks.view, claims, checks.view.events_of
+            claimed = claim_shipment(
+                manifest, described_ids, checks.view, claims, checks.view.claim_aggregates
             )
-            problems.extend(unbacked)
+            manifest, claims_out = claimed.manifest, claimed.out
+            problems.extend(claimed.problems)
         # What this station ships, another must be able to receive as it is.
         again = parse_manifest_json(json.dumps(manifest.as_dict()), "outbound manifest")
         if again.problems:
@@ -123,6 +125,7 @@ def close_release(
         manifest=manifest,
         rechecked=rechecked,
         outbound_dir=outbound_dir,
+        claims_out=claims_out,
     )
 
 
@@ -171,6 +174,7 @@ def _completed(
     manifest: Manifest,
     rechecked: list[Event],
     outbound_dir: Path,
+    claims_out: list[dict[str, str]],
 ) -> Outcome:
     path = outbound_path(outbound_dir, release.shipment_id)
     shipped: list[dict[str, Any]] = [
@@ -196,6 +200,8 @@ def _completed(
             "units": shipped,
             "manifest": manifest.as_dict(),
             "file": path.name,
+            # What each product group's line takes out, in input units (claims ledger).
+            **({"claims": claims_out} if claims_out else {}),
         },
     )
     buyer = manifest.buyer.name if manifest.buyer else "the buyer"

@@ -18,6 +18,7 @@ import pytest
 from station.cli.main import main
 from station.domain.events import Event, EventKind
 from station.store.eventlog import EventLog
+from station.store.projections.claims import ClaimProjector
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "station.example.toml"
@@ -78,14 +79,22 @@ def _received(unit: str, group: str, qty: str, share: str, status: str, *, month
     )
 
 
+RATIOS = {"LUMBER-A": ("spf", 2), "ALDER-B": ("alder", 4)}
+
+
 def _shipped(product: str, qty: int, month: int) -> Event:
     line = {"gtin": None, "product": product, "quantity": qty}
+    group, ratio = RATIOS[product]
     return Event.new(
         EventKind.RELEASE_COMPLETED,
         station_id="DOCK-1",
         operator_id="OP-2",
         recorded_at=_when(month),
-        payload={"manifest": {"units": [{"contents": [line]}]}, "units": []},
+        payload={
+            "manifest": {"units": [{"contents": [line]}]},
+            "units": [],
+            "claims": [{"group": group, "input_quantity": str(qty * ratio)}],
+        },
     )
 
 
@@ -94,7 +103,8 @@ def data(tmp_path: Path) -> tuple[Path, Path]:
     config = tmp_path / "station.toml"
     config.write_text(EXAMPLE.read_text(encoding="utf-8") + CLAIMS, encoding="utf-8")
     data_dir = tmp_path / "data"
-    log = EventLog.open(data_dir / "station.sqlite3")
+    # The claims projection only: the reports read nothing else.
+    log = EventLog.open(data_dir / "station.sqlite3", ClaimProjector())
     held = _received("U-HELD", "spf", "30", "1", "quarantined", month=2)
     log.append(
         [
@@ -142,7 +152,11 @@ def test_percentage_periods_count_shares_and_released_holds(data: tuple[Path, Pa
     # Rolling over three periods: (11+12+30) / (11+12+30+90+90) = 22.75%
     assert [r["percent"] for r in rows] == ["10.89", "11.33", "22.75"]
     assert rows[2]["claim"] == "SFI 22% Certified Forest Content (below 70%: no label)"
-    assert rows[2]["events"]  # the figures name their events
+    # the figures name their events: the held unit's receipt (and, listed, its release)
+    # and the lumber shipped in March
+    assert rows[2]["events"] == {"count": 2, "first": 5, "last": 10}
+    code, out, _ = run(["claims", "--group", "spf", "--format", "json", "--events"], *data)
+    assert json.loads(out)[2]["events"]["seqs"] == [5, 6, 10]
 
 
 def test_the_credit_account_draws_by_ratio_and_reports_what_it_cannot_cover(

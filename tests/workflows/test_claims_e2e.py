@@ -14,7 +14,7 @@ from biip.checksums import gs1_standard_check_digit
 
 from station.bootstrap import Station, open_station
 from station.config import load_config
-from station.domain.claims.ledger import LEDGER_KINDS, build_ledger
+from station.domain.claims.ledger import LEDGER_KINDS, build_ledger, ledger_of_events
 from station.domain.claims.report import claims_rows
 from station.domain.lots.transform_plan import TransformKind
 from station.domain.manifest.json_format import parse_manifest_json
@@ -190,7 +190,9 @@ def test_a_mixed_lot_ships_with_the_lowest_claim_and_a_second_station_starts_fro
         assert b.import_files([outbound]).imported == ("SHP-2001",)
         results = receive(b, "B-1001", "SHP-2001", "SL0050001", label(mixed, GTIN))
         assert results[-1].outcome.verdict.value == "accept", results[-1].outcome.headline
-        ledger = build_ledger(b.log.events(kinds=LEDGER_KINDS), b.config.claims)
+        ledger = build_ledger(b.claims.aggregates(with_events=True), b.config.claims)
+        # The projection and the rule applied to the log directly agree.
+        assert ledger == ledger_of_events(b.log.events(kinds=LEDGER_KINDS), b.config.claims)
         (row,) = claims_rows(ledger, dict(b.config.claims.product_groups))
         assert (row.certified, row.other) == (12, 8)  # 60% of 20 t
         assert row.percent is not None and str(row.percent) == "60.00"
@@ -208,6 +210,7 @@ def test_a_percentage_group_ships_its_period_percentage(tmp_path: Path, clock: A
         )
         assert done[-1].outcome.headline.startswith("RELEASED"), done[-1].outcome.details
         (event,) = [s.event for s in a.log.events(kinds=[LEDGER_KINDS[2]])]
+        assert event.payload["claims"] == [{"group": "spf", "input_quantity": "10"}]
     finally:
         a.close()
     (line,) = event.payload["manifest"]["units"][0]["contents"]

@@ -1,36 +1,47 @@
 """The claims ledger: per product group and claim period, what came in by category of
-origin and what went out, read from the event log.
+origin and what went out, from the claim entries' monthly aggregates.
 
-In: ``unit.received`` events record what each accepted line counts as (group,
-certified share, verified); a held unit counts only once a supervisor releases it
-(``hold.released``, directly or by its shipment's cascade), in the period of the
-release. Out: ``release.completed`` events carry the outbound manifest; each line of
-a group's output product is converted back to input units by its ratio.
-Every figure keeps the sequence numbers of the events it came from.
+In: accepted receipts (a held unit counts once released, in the month of the
+release); a partly certified line enters with its certified share, recycled content
+as certified or not at all as the group says. Out: completed releases' claimed lines,
+in input units. Every figure keeps the sequence numbers of the events it came from.
+`ledger_of_events` builds the same ledger straight from events (tests, archives); the
+station reads the aggregates its projection keeps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from station.domain.claims.categories import Category
+from station.domain.claims.entries import Aggregate, Entry, aggregate, entries_of, released_units
 from station.domain.claims.percentage import RecycledRule
-from station.domain.claims.product_groups import ProductGroup
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import EventKind, StoredEvent
 
-__all__ = ["LEDGER_KINDS", "GroupPeriod", "Ledger", "build_ledger", "period_of"]
+__all__ = [
+    "LEDGER_KINDS",
+    "GroupPeriod",
+    "Ledger",
+    "build_ledger",
+    "ledger_of_events",
+    "period_of",
+]
 
 LEDGER_KINDS = (EventKind.UNIT_RECEIVED, EventKind.HOLD_RELEASED, EventKind.RELEASE_COMPLETED)
+_RECYCLED = (Category.PRE_CONSUMER_RECYCLED.value, Category.POST_CONSUMER_RECYCLED.value)
 
 
 def period_of(when: dt.date, months: int) -> str:
-    """The claim period holding `when`: ``2026-11`` for one month, ``2026-10..2026-12`` else."""
+    """The claim period holding `when`: ``2026-11`` for one month, ``2026-10..2026-12`` else.
+
+    >>> period_of(dt.date(2026, 11, 5), 1), period_of(dt.date(2026, 11, 5), 3)
+    ('2026-11', '2026-10..2026-12')
+    """
     index = (when.year * 12 + when.month - 1) // months * months
     first = f"{index // 12:04d}-{index % 12 + 1:02d}"
     if months == 1:
@@ -52,10 +63,14 @@ class GroupPeriod:
     other: Decimal = Decimal(0)
     """Vo: everything else that counts (recycled left out when neutral)."""
     shipped_input: Decimal = Decimal(0)
-    """Output shipped, converted back to input units."""
-    shipped_output: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    """Output shipped with a claim, in input units."""
     sources: list[int] = field(default_factory=list)
-    """Sequence numbers of the events behind these figures."""
+    """Sequence numbers of the events behind these figures (when listed)."""
+    entries: int = 0
+    """How many claim lines these figures sum."""
+    first_seq: int = 0
+    last_seq: int = 0
+    """The first and last event behind these figures."""
 
 
 @dataclass
@@ -69,116 +84,52 @@ class Ledger:
         return self.periods.get(group, [])
 
 
-def build_ledger(events: Iterable[StoredEvent], settings: ClaimsSettings) -> Ledger:
-    """The ledger of every product group from `events` (any order of kinds, log order)."""
+def build_ledger(aggregates: Iterable[Aggregate], settings: ClaimsSettings) -> Ledger:
+    """The ledger of every configured product group from monthly aggregates."""
     cells: dict[tuple[str, str], GroupPeriod] = {}
-    pending: dict[str, tuple[list[Mapping[str, Any]], str, int]] = {}
-
-    def cell(group: ProductGroup, when: dt.datetime) -> GroupPeriod:
-        key = (group.name, period_of(when.date(), group.period_months))
-        if key not in cells:
-            cells[key] = GroupPeriod(group.name, key[1])
-        return cells[key]
-
-    def count_in(claims: list[Mapping[str, Any]], when: dt.datetime, seq: int) -> None:
-        for claim in claims:
-            group = settings.product_groups.get(str(claim.get("group")))
-            if group is None:
-                continue
-            _add_receipt(cell(group, when), group, claim, seq)
-
-    for stored in events:
-        event = stored.event
-        payload = event.payload
-        if event.kind is EventKind.UNIT_RECEIVED:
-            claims = list(payload.get("claims") or ())
-            if not claims:
-                continue
-            if payload.get("status") == "accepted":
-                count_in(claims, event.recorded_at, stored.seq)
-            else:
-                pending[str(payload["unit_id"])] = (claims, str(payload["shipment_id"]), stored.seq)
-        elif event.kind is EventKind.HOLD_RELEASED:
-            for unit_id in _released_units(payload, pending):
-                claims, _, received_seq = pending.pop(unit_id)
-                count_in(claims, event.recorded_at, received_seq)
-                for group_period in cells.values():
-                    if (
-                        received_seq in group_period.sources
-                        and stored.seq not in group_period.sources
-                    ):
-                        group_period.sources.append(stored.seq)
-        elif event.kind is EventKind.RELEASE_COMPLETED:
-            _count_out(payload, event.recorded_at, stored.seq, settings, cell)
+    for agg in aggregates:
+        group = settings.product_groups.get(agg.group)
+        if group is None:
+            continue
+        month = dt.date.fromisoformat(agg.month + "-01")
+        key = (group.name, period_of(month, group.period_months))
+        cell = cells.setdefault(key, GroupPeriod(*key))
+        cell.sources.extend(agg.seqs)
+        cell.first_seq = min(cell.first_seq or agg.first_seq, agg.first_seq)
+        cell.last_seq = max(cell.last_seq, agg.last_seq)
+        cell.entries += agg.entries
+        if agg.direction == "out":
+            cell.shipped_input += agg.quantity
+            continue
+        cell.received[agg.category] += agg.quantity
+        if agg.category in _RECYCLED:
+            if group.recycled is RecycledRule.COUNTED:
+                cell.certified += agg.quantity
+        else:
+            cell.certified += agg.certified
+            cell.other += agg.quantity - agg.certified
     grouped: dict[str, list[GroupPeriod]] = defaultdict(list)
-    for (name, _), group_period in sorted(cells.items()):
-        grouped[name].append(group_period)
+    for (name, _), cell in sorted(cells.items()):
+        cell.sources = sorted(set(cell.sources))
+        grouped[name].append(cell)
     return Ledger(dict(grouped))
 
 
-def _released_units(
-    payload: Mapping[str, Any], pending: Mapping[str, tuple[Any, str, int]]
-) -> list[str]:
-    if payload.get("entity_kind") == "unit":
-        unit = str(payload.get("entity_id"))
-        return [unit] if unit in pending else []
-    cascade = {str(u) for u in payload.get("cascade") or ()}
-    return [u for u in pending if u in cascade]
-
-
-def _add_receipt(
-    group_period: GroupPeriod, group: ProductGroup, claim: Mapping[str, Any], seq: int
-) -> None:
-    quantity = _decimal(claim.get("quantity"))
-    share = _decimal(claim.get("certified_share"))
-    category = str(claim.get("category") or Category.OTHER.value)
-    group_period.received[category] += quantity
-    if category in (Category.PRE_CONSUMER_RECYCLED, Category.POST_CONSUMER_RECYCLED):
-        if group.recycled is RecycledRule.COUNTED:
-            group_period.certified += quantity
-    else:
-        group_period.certified += quantity * share
-        group_period.other += quantity - quantity * share
-    if seq not in group_period.sources:
-        group_period.sources.append(seq)
-
-
-def _count_out(
-    payload: Mapping[str, Any],
-    when: dt.datetime,
-    seq: int,
-    settings: ClaimsSettings,
-    cell: Any,
-) -> None:
-    manifest = payload.get("manifest") or {}
-    for unit in manifest.get("units") or ():
-        for line in unit.get("contents") or ():
-            for key in (line.get("gtin"), line.get("product")):
-                group = _group_of_output(settings, key)
-                if group is None:
-                    continue
-                ratio = group.ratio(str(key))
-                assert ratio is not None
-                quantity = _decimal(line.get("quantity") or 1)
-                group_period = cell(group, when)
-                group_period.shipped_output[str(key)] += quantity
-                group_period.shipped_input += ratio.to_input(quantity)
-                if seq not in group_period.sources:
-                    group_period.sources.append(seq)
-                break
-
-
-def _group_of_output(settings: ClaimsSettings, product: object) -> ProductGroup | None:
-    if not isinstance(product, str):
-        return None
-    for group in settings.product_groups.values():
-        if product in group.outputs:
-            return group
-    return None
-
-
-def _decimal(value: object) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return Decimal(0)
+def ledger_of_events(events: Iterable[StoredEvent], settings: ClaimsSettings) -> Ledger:
+    """The ledger straight from events in log order (the projection's rule, in memory)."""
+    entries: list[Entry] = []
+    pending: dict[str, list[int]] = defaultdict(list)
+    for stored in events:
+        for entry in entries_of(stored):
+            if entry.pending and entry.unit_id is not None:
+                pending[entry.unit_id].append(len(entries))
+            entries.append(entry)
+        month = stored.event.recorded_at.strftime("%Y-%m")
+        for unit_id in released_units(stored):
+            for index in pending.pop(unit_id, []):
+                held = entries[index]
+                entries[index] = Entry(
+                    held.seq, held.unit_id, held.group, month, held.direction,
+                    held.category, held.quantity, held.certified,
+                )  # fmt: skip
+    return build_ledger(aggregate(entries), settings)

@@ -39,6 +39,9 @@ class ClaimsRow:
     credit: CreditRow | None
     uncovered: Decimal
     sources: tuple[int, ...]
+    """Every event behind the figures, when they were listed."""
+    span: tuple[int, int, int] = (0, 0, 0)
+    """How many claim lines the figures sum, and the first and last event behind them."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (decimals as strings)."""
@@ -57,8 +60,16 @@ class ClaimsRow:
             "drawn": None if credit is None else str(credit.used),
             "balance": None if credit is None else str(credit.account - credit.used),
             "uncovered": str(self.uncovered),
-            "events": list(self.sources),
+            "events": _events(self.span, self.sources),
         }
+
+
+def _events(span: tuple[int, int, int], listed: tuple[int, ...]) -> dict[str, Any]:
+    count, first, last = span
+    data: dict[str, Any] = {"count": count, "first": first, "last": last}
+    if listed:
+        data["seqs"] = list(listed)
+    return data
 
 
 def claims_rows(ledger: Ledger, groups: dict[str, ProductGroup]) -> list[ClaimsRow]:
@@ -89,6 +100,7 @@ def _percentage_rows(group: ProductGroup, periods: list[GroupPeriod]) -> list[Cl
             credit=None,
             uncovered=Decimal(0),
             sources=tuple(p.sources),
+            span=(p.entries, p.first_seq, p.last_seq),
         )
         for p, r in zip(periods, rolling, strict=True)
     ]
@@ -120,6 +132,7 @@ def _credit_rows(group: ProductGroup, periods: list[GroupPeriod]) -> list[Claims
             credit=row,
             uncovered=short,
             sources=tuple(p.sources),
+            span=(p.entries, p.first_seq, p.last_seq),
         )
         for p, row, short in zip(periods, ledger, uncovered, strict=True)
     ]
@@ -134,6 +147,7 @@ class BalanceRow:
     period: str
     balance: MassBalance
     sources: tuple[int, ...]
+    span: tuple[int, int, int] = (0, 0, 0)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (decimals as strings)."""
@@ -149,7 +163,7 @@ class BalanceRow:
             "closing": str(b.closing),
             "unexplained": str(b.unexplained),
             "flagged": b.flagged,
-            "events": list(self.sources),
+            "events": _events(self.span, self.sources),
         }
 
 
@@ -173,6 +187,15 @@ def balance_rows(
                 closing=closing,
                 tolerance=tolerance,
             )
-            rows.append(BalanceRow(name, group.unit, period.period, balance, tuple(period.sources)))
+            rows.append(
+                BalanceRow(
+                    name,
+                    group.unit,
+                    period.period,
+                    balance,
+                    tuple(period.sources),
+                    (period.entries, period.first_seq, period.last_seq),
+                )
+            )
             stock = closing
     return rows

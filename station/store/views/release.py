@@ -9,12 +9,12 @@ holds on it or on the shipment it came in, the release that shipped it).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from station.domain.checks.release import LotFacts, ReleaseRecord, ReleaseStatus, ReleaseUnit
-from station.domain.events import EventKind, StoredEvent
+from station.domain.claims.entries import Aggregate
+from station.domain.events import StoredEvent
 from station.domain.findings import Finding
 from station.domain.lots.provenance import Genealogy
 from station.domain.manifest.model import Direction
@@ -22,6 +22,7 @@ from station.domain.scanning.codes import DocumentKind
 from station.ports import ShipmentRecord, ShipmentStatus
 from station.store.eventlog import EventLog
 from station.store.rows import Row, columns, many, one, record
+from station.store.views.claims import SqliteClaimsView
 from station.store.views.lots import LotRecord, SqliteLotView
 from station.store.views.receiving import SqliteReceivingView, findings_from_json
 
@@ -186,9 +187,9 @@ class SqliteReleaseView:
         """The EUDR data of every received input of a lot."""
         return self.lots.received_eudr(lot_id)
 
-    def events_of(self, kinds: Sequence[EventKind]) -> Iterator[StoredEvent]:
-        """The log's events of `kinds`, in order (for the claims ledger)."""
-        return self._log.events(kinds=kinds)
+    def claim_aggregates(self) -> list[Aggregate]:
+        """Monthly sums of the claim entries (for the claims ledger)."""
+        return SqliteClaimsView(self._conn).aggregates()
 
     def facts(self, lot_id: str, *, release_id: str | None = None) -> LotFacts:
         """What a release decision needs to know of `lot_id` (`release_id`: the one asking)."""

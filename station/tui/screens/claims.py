@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
-from station.domain.claims.ledger import LEDGER_KINDS, build_ledger
+from station.domain.claims.ledger import build_ledger
 from station.domain.claims.report import balance_rows, claims_rows
 from station.domain.printable import printable
 from station.tui.screens.base import StationScreen
@@ -70,7 +70,7 @@ class ClaimsScreen(StationScreen):
                 "config (README, 'Claims and mass balance')."
             )
             return
-        ledger = build_ledger(self.station.log.events(kinds=LEDGER_KINDS), settings)
+        ledger = build_ledger(self.station.claims.aggregates(), settings)
         flagged = 0
         for row in balance_rows(ledger, groups, settings.mass_balance_tolerance):
             b = row.balance
