@@ -20,15 +20,12 @@ even); JSON null is left out; ``...List`` extension keys are not renamed.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import math
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
-from station.sync.epcis.dl_canonical import canonical_dl
-from station.sync.epcis.vocabulary import legacy_urn_to_web, sensor_term_uri, web_uri
+from station.sync.epcis.canonical import canonical_time, canonical_value
+from station.sync.epcis.vocabulary import sensor_term_uri, web_uri
 
 HASH_VERSION: Final = "CBV2.0"
 DEFAULT_PREFIXES: Final = {
@@ -134,38 +131,6 @@ def prefixes(context: object) -> dict[str, str]:
         if isinstance(item, Mapping):
             found.update({k: v for k, v in item.items() if isinstance(v, str)})
     return found
-
-
-def canonical_time(text: str) -> str:
-    """A timestamp in UTC to the millisecond (half a millisecond rounds up), ``Z``."""
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        return text.strip()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    moment = moment.astimezone(dt.UTC)
-    micros = Decimal(moment.microsecond).scaleb(-3).quantize(Decimal(1), ROUND_HALF_UP)
-    moment = moment.replace(microsecond=0) + dt.timedelta(milliseconds=int(micros))
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def canonical_value(value: object) -> str:
-    """A scalar as the hash writes it: trimmed, vocabulary URN as web URI, numbers, keys."""
-    text = ("true" if value else "false") if isinstance(value, bool) else str(value).strip()
-    text = legacy_urn_to_web(text)
-    text = _numeric(text)
-    return canonical_dl(text) or text
-
-
-def _numeric(text: str) -> str:
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    if not math.isfinite(number):
-        return text
-    return str(int(number)) if number == int(number) else str(number)
 
 
 _STANDARD: Final = frozenset(

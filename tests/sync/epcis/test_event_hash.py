@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from station.sync.epcis import event_hash, prehash
+from station.sync.epcis.canonical import canonical_time
 from station.sync.epcis.dl_canonical import canonical_dl
-from station.sync.epcis.event_hash import canonical_time
 from tests.sync.epcis.reference_vectors import VECTORS, reference_event
 
 HEX = "ni:///sha-256;{}?ver=CBV2.0"
@@ -142,7 +142,7 @@ def test_other_uris_are_left_alone(value: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["dl_canonical", "identifiers", "vocabulary"],
+    ["canonical", "dl_canonical", "identifiers", "vocabulary"],
 )
 def test_module_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(f"station.sync.epcis.{module}"))
