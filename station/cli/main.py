@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from station import __version__
-from station.cli import claims, configure, devices, headless, lots, records, release, run
+from station.cli import claims, configure, devices, epcis, headless, lots, records, release, run
 from station.cli.common import EXIT_ERROR, EXIT_OK
 from station.errors import StationError
 
@@ -37,6 +37,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     lots,
     release,
     claims,
+    epcis,
     configure,
 )
 

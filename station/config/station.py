@@ -14,6 +14,7 @@ from typing import Any
 from station.config.claims import read_claims
 from station.config.codes import read_codes
 from station.config.devices import read_devices
+from station.config.epcis import read_epcis
 from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings, read_identifiers
 from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
@@ -26,6 +27,7 @@ from station.domain.claims.settings import ClaimsSettings
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
+from station.sync.epcis.settings import EpcisSettings
 
 TOP_KEYS = (
     "station",
@@ -38,6 +40,7 @@ TOP_KEYS = (
     "risk",
     "operators",
     "claims",
+    "epcis",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -62,6 +65,14 @@ class StationConfig:
     identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
     labels: LabelSettings = field(default_factory=LabelSettings)
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
+    epcis: EpcisSettings | None = None
+    """``[epcis]``: how events are written as EPCIS (`epcis_settings` fills the default)."""
+
+    def epcis_settings(self) -> EpcisSettings:
+        """The EPCIS settings of this station (defaults when there is no ``[epcis]``)."""
+        return self.epcis or EpcisSettings(
+            station_id=self.station_id, site=self.identifiers.site_code
+        )
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -81,9 +92,11 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
     def section(name: str) -> dict[str, Any]:
         return reader.get(top, "", name, dict, {})
 
+    station_id = reader.text(station, "station", "id")
+    identifiers = read_identifiers(reader, section("identifiers"))
     return StationConfig(
         path=reader.path,
-        station_id=reader.text(station, "station", "id"),
+        station_id=station_id,
         site=reader.text(station, "station", "site"),
         required_training=reader.text(
             station, "station", "required_training", "supply-chain-security"
@@ -93,8 +106,11 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         required_fields=read_moving_data(reader, section("moving_data")),
         risk=read_risk(reader, section("risk")),
         operators=read_operators(reader, top),
-        identifiers=read_identifiers(reader, section("identifiers")),
+        identifiers=identifiers,
         labels=read_labels(reader, section("labels")),
         claims=read_claims(reader, section("claims")),
+        epcis=read_epcis(
+            reader, section("epcis"), station_id=station_id, site=identifiers.site_code
+        ),
         **read_devices(reader, section("devices")),
     )
