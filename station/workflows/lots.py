@@ -200,6 +200,12 @@ class LotDesk:
         if plan.kind is TransformKind.PALLETISE:
             # A pallet may mix products; keep its contents as they are.
             payload["gtin"] = plan.gtin
+        group = self.claims.group_of(plan.gtin)
+        if group is not None and plan.loss > 0:
+            # A declared loss of a product group's material, for its mass balance.
+            ratio = group.ratio(plan.gtin or "")
+            lost = ratio.to_input(plan.loss) if ratio else plan.loss
+            payload["claims_loss"] = [{"group": group.name, "input_quantity": str(lost)}]
         claim, note = mixture_claim(self.lots, [i.lot_id for i in final.inputs], self.claims)
         if claim is not None:
             payload["claim"] = claim

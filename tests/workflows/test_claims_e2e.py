@@ -16,6 +16,7 @@ from station.bootstrap import Station, open_station
 from station.config import load_config
 from station.domain.claims.ledger import LEDGER_KINDS, build_ledger, ledger_of_events
 from station.domain.claims.report import claims_rows
+from station.domain.events import EventKind
 from station.domain.lots.transform_plan import TransformKind
 from station.domain.manifest.json_format import parse_manifest_json
 from tests.workflows.release_support import (
@@ -209,7 +210,7 @@ def test_a_percentage_group_ships_its_period_percentage(tmp_path: Path, clock: A
             a, "B-1002", "SHP-2002", f"]C100{sscc(4)}", "SL0050001", "BOL-880001", "#CLOSE"
         )
         assert done[-1].outcome.headline.startswith("RELEASED"), done[-1].outcome.details
-        (event,) = [s.event for s in a.log.events(kinds=[LEDGER_KINDS[2]])]
+        (event,) = [s.event for s in a.log.events(kinds=[EventKind.RELEASE_COMPLETED])]
         assert event.payload["claims"] == [{"group": "spf", "input_quantity": "10"}]
     finally:
         a.close()

@@ -10,6 +10,8 @@ from typing import Any
 
 from station.bootstrap import Station, open_station
 from station.config import load_config
+from station.domain.claims.ledger import build_ledger
+from station.domain.claims.report import balance_rows
 from station.domain.lots.transform_plan import TransformKind
 from station.domain.scanning.scan import Scan
 from station.workflows.lot_claims import mixture_claim
@@ -104,5 +106,26 @@ def test_merging_different_claims_gives_the_lowest_and_says_so(tmp_path: Path, c
         # and it travels on: a lot made from that lot keeps it
         again = _merge(station, result.new_ids[0], PALLETS[1])
         assert again.ok and (_carried(station, again.new_ids[0]) or {})["certified_share"] == "0.6"
+    finally:
+        station.close()
+
+
+def test_a_declared_loss_enters_the_mass_balance(tmp_path: Path, clock: Any) -> None:
+    station = _open(tmp_path, clock)
+    try:
+        operator = station.config.operator_by_badge("B-1001")
+        assert operator is not None
+        request = TransformRequest(
+            TransformKind.REPACK,
+            ((PALLETS[0], Decimal(10)),),
+            (Decimal("9.95"),),
+            loss=Decimal("0.05"),
+        )
+        result = station.lot_desk.transform(request, operator)
+        assert result.ok, result.message
+        ledger = build_ledger(station.claims.aggregates(), station.config.claims)
+        (row,) = balance_rows(ledger, dict(station.config.claims.product_groups), Decimal(0))
+        assert row.balance.losses == Decimal("0.05") and row.balance.closing == Decimal("29.95")
+        assert row.balance.unexplained == 0
     finally:
         station.close()

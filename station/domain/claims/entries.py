@@ -36,7 +36,7 @@ class Entry:
     month: str
     """``YYYY-MM`` of when it counts."""
     direction: str
-    """``in`` or ``out``."""
+    """``in``, ``out`` or ``loss`` (declared when a lot was made)."""
     category: str
     quantity: Decimal
     certified: Decimal
@@ -86,6 +86,20 @@ def entries_of(stored: StoredEvent) -> list[Entry]:
                 )
             )
         return entries
+    if event.kind is EventKind.LOT_TRANSFORMED:
+        return [
+            Entry(
+                stored.seq,
+                None,
+                str(claim.get("group")),
+                month,
+                "loss",
+                "declared",
+                _decimal(claim.get("input_quantity")),
+                Decimal(0),
+            )
+            for claim in payload.get("claims_loss") or ()
+        ]
     if event.kind is EventKind.RELEASE_COMPLETED:
         return [
             Entry(

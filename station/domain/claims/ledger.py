@@ -32,7 +32,12 @@ __all__ = [
     "period_of",
 ]
 
-LEDGER_KINDS = (EventKind.UNIT_RECEIVED, EventKind.HOLD_RELEASED, EventKind.RELEASE_COMPLETED)
+LEDGER_KINDS = (
+    EventKind.UNIT_RECEIVED,
+    EventKind.HOLD_RELEASED,
+    EventKind.LOT_TRANSFORMED,
+    EventKind.RELEASE_COMPLETED,
+)
 _RECYCLED = (Category.PRE_CONSUMER_RECYCLED.value, Category.POST_CONSUMER_RECYCLED.value)
 
 
@@ -63,7 +68,9 @@ class GroupPeriod:
     other: Decimal = Decimal(0)
     """Vo: everything else that counts (recycled left out when neutral)."""
     shipped_input: Decimal = Decimal(0)
-    """Output shipped with a claim, in input units."""
+    """Output shipped, in input units."""
+    losses: Decimal = Decimal(0)
+    """Manufacturing losses declared when lots were made, in input units."""
     sources: list[int] = field(default_factory=list)
     """Sequence numbers of the events behind these figures (when listed)."""
     entries: int = 0
@@ -100,6 +107,9 @@ def build_ledger(aggregates: Iterable[Aggregate], settings: ClaimsSettings) -> L
         cell.entries += agg.entries
         if agg.direction == "out":
             cell.shipped_input += agg.quantity
+            continue
+        if agg.direction == "loss":
+            cell.losses += agg.quantity
             continue
         cell.received[agg.category] += agg.quantity
         if agg.category in _RECYCLED:

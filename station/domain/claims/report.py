@@ -176,14 +176,14 @@ def balance_rows(
         stock = Decimal(0)
         for period in ledger.of(name):
             received = dict(period.received)
-            book = stock + sum(received.values(), Decimal(0)) - period.shipped_input
+            book = stock + sum(received.values(), Decimal(0)) - period.shipped_input - period.losses
             # Stock cannot be negative: what left beyond what was there came from nowhere.
             closing = max(book, Decimal(0))
             balance = mass_balance(
                 opening=stock,
                 received=received,
                 shipped_input=period.shipped_input,
-                losses=Decimal(0),
+                losses=period.losses,
                 closing=closing,
                 tolerance=tolerance,
             )

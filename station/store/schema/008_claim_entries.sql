@@ -1,4 +1,4 @@
--- What each receipt and release counts for the site's claims, per product group
+-- What each receipt, declared loss and release counts for the site's claims, per product group
 -- (station.domain.claims.entries): the claims and mass-balance reports read monthly
 -- sums of these rows instead of the whole log. Quantities are in millionths of the
 -- group's unit (a manifest quantity has at most 6 decimals), so SUM is exact.
@@ -7,7 +7,7 @@ CREATE TABLE claim_entries (
     unit_id TEXT,
     group_name TEXT NOT NULL,
     month TEXT NOT NULL,
-    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out', 'loss')),
     category TEXT NOT NULL,
     quantity_micro INTEGER NOT NULL,
     certified_micro INTEGER NOT NULL,
