@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from station import __version__
-from station.cli import configure, devices, headless, lots, records, release, run
+from station.cli import configure, devices, headless, hub, lots, records, release, run
 from station.cli.common import EXIT_ERROR, EXIT_OK
 from station.errors import StationError
 
@@ -29,7 +29,16 @@ class CommandGroup(Protocol):
 
 
 # In the order the commands are listed by ``station --help``.
-GROUPS: tuple[CommandGroup, ...] = (run, records, headless, devices, lots, release, configure)
+GROUPS: tuple[CommandGroup, ...] = (
+    run,
+    records,
+    headless,
+    devices,
+    lots,
+    release,
+    configure,
+    hub,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

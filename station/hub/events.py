@@ -108,7 +108,11 @@ def bare_cbv(field: str, value: str) -> str:
 def extra_context(context: Any) -> list[Any]:
     """The entries of a document's ``@context`` beyond the standard EPCIS context."""
     entries = context if isinstance(context, list) else [context]
-    return [entry for entry in entries if entry not in STANDARD_CONTEXTS and entry is not None]
+    return [
+        entry
+        for entry in entries
+        if entry is not None and not (isinstance(entry, str) and entry in STANDARD_CONTEXTS)
+    ]
 
 
 def new_event_id() -> str:
