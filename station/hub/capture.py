@@ -35,7 +35,7 @@ BEHAVIOURS = ("rollback", "proceed")
 def parse_json(body: bytes) -> Any:
     """The request body as JSON, or a 400 saying where it broke."""
     try:
-        return json.loads(body)
+        return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise problems.validation(f"the body is not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:

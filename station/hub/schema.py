@@ -20,7 +20,10 @@ from typing import Any
 
 # jsonschema ships no type information (no stubs are installed for it).
 from jsonschema import Draft7Validator, FormatChecker  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema.exceptions import (  # type: ignore[import-untyped]
+    ValidationError,
+    best_match,
+)
 
 EVENT_TYPES = (
     "ObjectEvent",
@@ -104,9 +107,18 @@ def where(error: ValidationError, prefix: str = "$") -> str:
     return path
 
 
+def _deepest(error: ValidationError) -> ValidationError:
+    """The sub-error that says what is wrong, rather than 'not valid under any of ...'."""
+    while error.context:
+        error = best_match(error.context)
+    return error
+
+
 def _messages(errors: Iterator[ValidationError], prefix: str) -> list[str]:
-    found = sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    return [f"{where(error, prefix)}: {error.message}" for error in found[:5]]
+    found = sorted(
+        (_deepest(e) for e in errors), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    return [f"{where(error, prefix)}: {error.message[:300]}" for error in found[:5]]
 
 
 def document_errors(document: Any) -> list[str]:
