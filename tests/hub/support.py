@@ -8,6 +8,7 @@ real ``python -m station.cli hub`` process under uvicorn on a free loopback port
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import glob
 import hashlib
@@ -261,7 +262,7 @@ class StationChain:
 
     def batch(self, first: int, last: int) -> dict[str, Any]:
         """The capture document of seq `first`..`last` (inclusive)."""
-        entries = self.entries[first - 1 : last]
-        events = self.events[first - 1 : last]
+        entries = copy.deepcopy(self.entries[first - 1 : last])
+        events = copy.deepcopy(self.events[first - 1 : last])
         log = {"stationId": self.station_id, "entries": entries}
         return document(events, {"st:stationLog": log})
