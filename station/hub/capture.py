@@ -25,6 +25,7 @@ from station.hub.events import (
     extra_context,
     new_event_id,
     record,
+    unstorable,
 )
 from station.hub.schema import document_errors, event_errors
 from station.hub.storage import CaptureJob, HubStore, IngestBatch, IngestResult
@@ -140,6 +141,8 @@ def _records(
         errors = event_errors(event, where)
         if not errors:
             errors = _station_errors(event, where, keys, log)
+        if not errors:
+            errors = [found] if (found := unstorable(event, where)) else []
         if errors:
             job.errors.extend(problems.entry("ValidationException", e) for e in errors)
             continue
@@ -186,6 +189,9 @@ def capture_document(
     if errors:
         raise problems.validation("; ".join(errors))
     events, path = _event_list(document)
+    found = unstorable({k: v for k, v in document.items() if k != "epcisBody"}, "$")
+    if found:
+        raise problems.validation(found)
     if len(events) > config.max_events:
         raise problems.too_large(
             f"the document holds {len(events)} events; the limit is {config.max_events}"
@@ -237,6 +243,7 @@ def capture_event(
     errors = event_errors(event, "$")
     keys = station_keys(event.get("@context"), config.namespace)
     errors = errors or _station_errors(event, "$", keys, None)
+    errors = errors or ([found] if (found := unstorable(event, "$")) else [])
     if errors:
         raise problems.validation("; ".join(errors))
     if "eventID" not in event:

@@ -115,6 +115,37 @@ def extra_context(context: Any) -> list[Any]:
     ]
 
 
+def _unstorable_text(text: str) -> str | None:
+    if "\x00" in text:
+        return "holds U+0000, which the hub cannot store"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds an unpaired surrogate (not Unicode text)"
+    return None
+
+
+def unstorable(value: Any, path: str) -> str | None:
+    """Where `value` holds text no backend can store (U+0000, unpaired surrogates), or None."""
+    if isinstance(value, str):
+        problem = _unstorable_text(value)
+        return f"{path}: {problem}" if problem else None
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = unstorable(item, f"{path}[{i}]")
+            if found:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            problem = _unstorable_text(key)
+            if problem:
+                return f"{path}: a member name {problem}"
+            found = unstorable(item, f"{path}.{key}")
+            if found:
+                return found
+    return None
+
+
 def new_event_id() -> str:
     """An eventID for an event sent without one (the binding asks the server to add one)."""
     return f"urn:uuid:{uuid.uuid4()}"

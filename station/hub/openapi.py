@@ -228,6 +228,11 @@ def _document(max_events: int, max_bytes: int) -> dict[str, Any]:
             "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         },
     }
+    # The binding's CaptureJob says oneOf {errors} / {errorFile} without requiring either,
+    # so every job matches both branches and no job can satisfy it: each branch here
+    # requires its own member.
+    for branch in components["schemas"]["CaptureJob"]["allOf"][1]["oneOf"]:
+        branch["required"] = list(branch["properties"])
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     return {
         "openapi": "3.0.3",

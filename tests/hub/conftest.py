@@ -45,8 +45,9 @@ def launch(
     request: pytest.FixtureRequest, backend: str, where: Path, extra: str = ""
 ) -> Iterator[Hub]:
     where.mkdir(parents=True, exist_ok=True)
-    config = write_config(where / "hub.toml", database_url(request, backend, where),
-                          free_port(), extra)
+    config = write_config(
+        where / "hub.toml", database_url(request, backend, where), free_port(), extra
+    )
     hub = start_hub(config, make_tokens(config))
     yield hub
     hub.stop()

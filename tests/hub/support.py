@@ -70,16 +70,31 @@ class Postgres:
     def start(self) -> None:
         data = self.dir / "data"
         self._run(
-            str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-            "-E", "UTF8", "--no-sync",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
         )
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w",
-            "-o", options, "start",
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(data / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
         )
 
     def url(self, database: str = "postgres") -> str:
@@ -95,8 +110,9 @@ class Postgres:
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m",
-                      "immediate", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"
+            )
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -188,7 +204,9 @@ def start_hub(config: Path, tokens: dict[str, str]) -> Hub:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"hub did not start: {config.with_suffix(f'.{cfg.port}.log').read_text()}")
+            raise RuntimeError(
+                f"hub did not start: {config.with_suffix(f'.{cfg.port}.log').read_text()}"
+            )
         time.sleep(0.05)
     return Hub(url, config, cfg.database, process, dict(tokens))
 
@@ -247,14 +265,22 @@ class StationChain:
             body = f"{self.station_id}:{seq}:{station_uuid}:{salt}"
             digest = hashlib.sha256((prev + body).encode()).hexdigest()
             self.entries.append(
-                {"seq": seq, "eventId": station_uuid, "kind": "receipt.unit_scanned",
-                 "prevHash": prev, "hash": digest}
+                {
+                    "seq": seq,
+                    "eventId": station_uuid,
+                    "kind": "receipt.unit_scanned",
+                    "prevHash": prev,
+                    "hash": digest,
+                }
             )
             self.events.append(
                 object_event(
                     eventID=f"urn:uuid:{station_uuid}",
-                    **{"st:stationId": self.station_id, "st:seq": seq,
-                       "st:kind": "receipt.unit_scanned"},
+                    **{
+                        "st:stationId": self.station_id,
+                        "st:seq": seq,
+                        "st:kind": "receipt.unit_scanned",
+                    },
                 )
             )
             seqs.append(seq)

@@ -92,10 +92,14 @@ def test_an_all_sites_admin_names_the_site(hub: Hub) -> None:
     event = object_event()
     with hub.client("admin-all") as client:
         assert client.post("/capture", json=document([event])).status_code == 400
-        assert client.post("/capture", params={"site": "SITE-Z"},
-                           json=document([event])).status_code == 400
-        assert client.post("/capture", params={"site": "SITE-B"},
-                           json=document([event])).status_code == 202
+        assert (
+            client.post("/capture", params={"site": "SITE-Z"}, json=document([event])).status_code
+            == 400
+        )
+        assert (
+            client.post("/capture", params={"site": "SITE-B"}, json=document([event])).status_code
+            == 202
+        )
     with hub.client("auditor-b") as client:
         assert client.get(f"/events/{quote(event['eventID'], safe='')}").status_code == 200
 
@@ -132,11 +136,25 @@ def test_hub_token_create_prints_the_token_once_and_stores_only_a_salted_hash(
     def station(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "station.cli", *args, "--config", str(config)],
-            capture_output=True, text=True, timeout=60, check=False, cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=REPO,
         )
 
-    made = station("hub-token", "create", "--kind", "station", "--site", "SITE-A",
-                   "--station", "DOCK-1", "--label", "dock one")
+    made = station(
+        "hub-token",
+        "create",
+        "--kind",
+        "station",
+        "--site",
+        "SITE-A",
+        "--station",
+        "DOCK-1",
+        "--label",
+        "dock one",
+    )
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip()
     assert token.startswith("st1.") and "\n" not in token

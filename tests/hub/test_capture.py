@@ -83,8 +83,9 @@ def test_rollback_stores_nothing_when_one_event_is_bad(hub: Hub) -> None:
 def test_proceed_stores_the_good_events_and_reports_the_bad(hub: Hub) -> None:
     good, bad = object_event(), object_event(action="JUMP")
     with hub.client("admin-a") as client:
-        answer = capture(client, document([bad, good]),
-                         **{"GS1-Capture-Error-Behaviour": "proceed"})
+        answer = capture(
+            client, document([bad, good]), **{"GS1-Capture-Error-Behaviour": "proceed"}
+        )
         job = answer.json()
         assert job["success"] is False and job["captureErrorBehaviour"] == "proceed"
         assert job["st:storedCount"] == 1
@@ -142,7 +143,10 @@ def test_an_error_declaration_is_stored_beside_the_original(hub: Hub) -> None:
 
 
 def test_post_events_answers_201_then_409(hub: Hub) -> None:
-    event = {**object_event(), "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]}
+    event = {
+        **object_event(),
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+    }
     with hub.client("admin-a") as client:
         created = client.post("/events", json=event)
         assert created.status_code == 201, created.text
@@ -179,8 +183,9 @@ def test_bad_bodies_get_a_clear_problem_and_no_traceback(
 
 def test_an_unknown_behaviour_header_is_refused(hub: Hub) -> None:
     with hub.client("admin-a") as client:
-        answer = capture(client, document([object_event()]),
-                         **{"GS1-Capture-Error-Behaviour": "sometimes"})
+        answer = capture(
+            client, document([object_event()]), **{"GS1-Capture-Error-Behaviour": "sometimes"}
+        )
         assert answer.status_code == 400
         assert "rollback or proceed" in answer.json()["detail"]
 
@@ -190,3 +195,19 @@ def test_control_characters_in_input_are_not_echoed_raw(hub: Hub) -> None:
         answer = client.get("/events", params={"EQ_bizStep\x1b[2J": "x"})
         assert answer.status_code == 400
         assert "\x1b" not in answer.text and "\\x1b" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\ud800"])
+def test_text_no_backend_can_store_is_refused_with_its_path(hub: Hub, text: str) -> None:
+    """Found by the fuzz: PostgreSQL's jsonb refuses U+0000, UTF-8 has no lone surrogates."""
+    bad, good = object_event(**{"st:note": text}), object_event()
+    with hub.client("admin-a") as client:
+        body = json.dumps(document([good, bad]))
+        job = client.post(
+            "/capture", content=body, headers={**JSONLD, "GS1-Capture-Error-Behaviour": "proceed"}
+        ).json()
+        assert job["st:storedCount"] == 1
+        assert "eventList[1].st:note" in job["errors"][0]["detail"]
+        single = {**bad, "@context": document([])["@context"]}
+        answer = client.post("/events", content=json.dumps(single), headers=JSONLD)
+        assert answer.status_code == 400 and "$.st:note" in answer.json()["detail"]

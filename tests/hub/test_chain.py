@@ -33,8 +33,10 @@ def test_batches_advance_the_head_and_a_resend_is_a_no_op(hub: Hub) -> None:
         assert overlap.status_code == 202 and overlap.json()["st:storedCount"] == 2
         assert overlap.headers["ST-Head"] == f"5:{chain.entries[4]['hash']}"
         listed = client.get("/events", params={"EQ_stationId": "DOCK-1", "perPage": 1000})
-        ids = [e["eventID"] for e in
-               listed.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]]
+        ids = [
+            e["eventID"]
+            for e in listed.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        ]
         assert ids == [e["eventID"] for e in chain.events]
     expected = {"stationId": "DOCK-1", "seq": 5, "hash": chain.entries[4]["hash"]}
     assert head(hub, "dock-1", "DOCK-1") == expected

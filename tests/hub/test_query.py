@@ -28,24 +28,41 @@ def capture(client: httpx.Client, events: list[dict]) -> None:
 
 def test_filters_select_what_the_binding_says(hub: Hub) -> None:
     where = loc()
-    epc, child, made = (f"urn:epc:id:sgtin:0614141.107346.{uuid.uuid4().int % 10**9}"
-                        for _ in range(3))
-    seen = object_event(epc, bizLocation={"id": where}, eventTime="2026-01-10T08:00:00+01:00",
-                        eventTimeZoneOffset="+01:00")
-    held = object_event(bizLocation={"id": where}, bizStep="https://ref.gs1.org/cbv/BizStep-holding",
-                        disposition="https://ref.gs1.org/cbv/Disp-non_conformant",
-                        readPoint={"id": "urn:epc:id:sgln:0614141.07346.9999"},
-                        eventTime="2026-02-10T08:00:00Z")
+    epc, child, made = (
+        f"urn:epc:id:sgtin:0614141.107346.{uuid.uuid4().int % 10**9}" for _ in range(3)
+    )
+    seen = object_event(
+        epc,
+        bizLocation={"id": where},
+        eventTime="2026-01-10T08:00:00+01:00",
+        eventTimeZoneOffset="+01:00",
+    )
+    held = object_event(
+        bizLocation={"id": where},
+        bizStep="https://ref.gs1.org/cbv/BizStep-holding",
+        disposition="https://ref.gs1.org/cbv/Disp-non_conformant",
+        readPoint={"id": "urn:epc:id:sgln:0614141.07346.9999"},
+        eventTime="2026-02-10T08:00:00Z",
+    )
     packed = {
-        "type": "AggregationEvent", "eventID": f"urn:uuid:{uuid.uuid4()}",
-        "eventTime": "2026-03-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
-        "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
-        "childEPCs": [child], "bizStep": "packing", "bizLocation": {"id": where},
+        "type": "AggregationEvent",
+        "eventID": f"urn:uuid:{uuid.uuid4()}",
+        "eventTime": "2026-03-01T00:00:00Z",
+        "eventTimeZoneOffset": "+00:00",
+        "action": "ADD",
+        "parentID": "urn:epc:id:sscc:0614141.1234567890",
+        "childEPCs": [child],
+        "bizStep": "packing",
+        "bizLocation": {"id": where},
     }
     transformed = {
-        "type": "TransformationEvent", "eventID": f"urn:uuid:{uuid.uuid4()}",
-        "eventTime": "2026-04-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
-        "inputEPCList": [epc], "outputEPCList": [made], "bizStep": "commissioning",
+        "type": "TransformationEvent",
+        "eventID": f"urn:uuid:{uuid.uuid4()}",
+        "eventTime": "2026-04-01T00:00:00Z",
+        "eventTimeZoneOffset": "+00:00",
+        "inputEPCList": [epc],
+        "outputEPCList": [made],
+        "bizStep": "commissioning",
         "bizLocation": {"id": where},
     }
     with hub.client("admin-a") as client:
@@ -66,16 +83,21 @@ def test_filters_select_what_the_binding_says(hub: Hub) -> None:
         assert query(MATCH_anyEPC="urn:epc:id:sscc:0614141.1234567890") == [packed["eventID"]]
         assert query(MATCH_anyEPC=made) == [transformed["eventID"]]
         assert query(eventType="TransformationEvent|AggregationEvent") == [
-            packed["eventID"], transformed["eventID"]]
+            packed["eventID"],
+            transformed["eventID"],
+        ]
         assert query(GE_eventTime="2026-02-10T08:00:00Z", LT_eventTime="2026-04-01T00:00:00Z") == [
-            held["eventID"], packed["eventID"]]
+            held["eventID"],
+            packed["eventID"],
+        ]
         # 08:00+01:00 is 07:00Z: before 07:30Z.
         assert query(LT_eventTime="2026-01-10T07:30:00Z") == [seen["eventID"]]
         later = object_event(bizLocation={"id": where})
         capture(client, [later])
         listed = client.get("/events", params={"EQ_bizLocation": where}).json()
-        times = [e["recordTime"] for e in
-                 listed["epcisBody"]["queryResults"]["resultsBody"]["eventList"]]
+        times = [
+            e["recordTime"] for e in listed["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        ]
         assert len(set(times[:4])) == 1 and times[4] > times[0]
         assert query(GE_recordTime=times[4]) == [later["eventID"]]
         assert len(query(GE_recordTime=times[0])) == 5
@@ -114,7 +136,8 @@ def test_page_tokens_are_tied_to_their_filters(hub: Hub) -> None:
         capture(client, [object_event(bizLocation={"id": where}) for _ in range(3)])
         answer = client.get("/events", params={"EQ_bizLocation": where, "perPage": 1})
         token = dict(parse_qsl(urlsplit(answer.headers["Link"].split(";")[0].strip("<>")).query))[
-            "nextPageToken"]
+            "nextPageToken"
+        ]
         other = client.get("/events", params={"EQ_bizLocation": loc(), "nextPageToken": token})
         assert other.status_code == 400
         assert other.json()["type"] == "epcisException:QueryParameterException"

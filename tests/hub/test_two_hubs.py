@@ -92,7 +92,8 @@ def test_two_hubs_four_stations_exactly_once(two_hubs: tuple[Hub, Hub]) -> None:
         for chain in chains:
             rows = conn.execute(
                 "SELECT event_id, station_seq FROM events WHERE station_id = %s "
-                "ORDER BY record_time_us, id", (chain.station_id,)
+                "ORDER BY record_time_us, id",
+                (chain.station_id,),
             ).fetchall()
             assert [r[0] for r in rows] == [e["eventID"] for e in chain.events]
             assert [r[1] for r in rows] == list(range(1, EVENTS + 1))
