@@ -378,14 +378,18 @@ class SqlStore:
         any_of("e.event_id", query.event_ids)
         for values, roles in ((query.epcs, EPC_ROLES_MATCH), (query.any_epcs, EPC_ROLES_ANY)):
             if values:
-                where.append(
-                    "(e.record_time_us, e.id) IN (SELECT x.record_time_us, x.event_row "
-                    "FROM event_epcs x WHERE x.site = e.site "
-                    f"AND x.epc IN ({', '.join('?' for _ in values)}) "
-                    f"AND x.role IN ({', '.join('?' for _ in roles)}))"
+                # Uncorrelated, so the planner starts from the EPC index and joins.
+                sub = (
+                    "SELECT x.record_time_us, x.event_row FROM event_epcs x "
+                    f"WHERE x.epc IN ({', '.join('?' for _ in values)}) "
+                    f"AND x.role IN ({', '.join('?' for _ in roles)})"
                 )
                 params.extend(values)
                 params.extend(roles)
+                if query.sites is not None:
+                    sub += f" AND x.site IN ({', '.join('?' for _ in query.sites or ('',))})"
+                    params.extend(query.sites or ("",))
+                where.append(f"(e.record_time_us, e.id) IN ({sub})")
         for column, op, value in (
             ("e.event_time_us", ">=", query.ge_event_time),
             ("e.event_time_us", "<", query.lt_event_time),

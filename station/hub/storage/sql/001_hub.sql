@@ -70,7 +70,7 @@ CREATE TABLE event_epcs (
     role          TEXT NOT NULL,
     record_time_us BIGINT NOT NULL,
     event_row     BIGINT NOT NULL,
-    PRIMARY KEY (site, epc, role, record_time_us, event_row)
+    PRIMARY KEY (epc, site, role, record_time_us, event_row)
 );
 
 -- Capture jobs (GET /capture/{captureID}).
