@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -98,7 +99,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
                 "send the document as application/json or application/ld+json",
             )
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > config.max_bytes:
+        if declared.isascii() and declared.isdigit() and int(declared) > config.max_bytes:
             raise problems.too_large(f"the body is over {config.max_bytes} bytes")
         chunks, size = [], 0
         async for chunk in request.stream():
@@ -186,8 +187,9 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
 
     async def get_event(request: Request, principal: Principal) -> Response:
         event_id = request.path_params["eventID"]
-        parsed, _ = query.parse(config, principal, [("EQ_eventID", event_id)])
-        found = await run_in_threadpool(store.query_events, parsed)
+        parsed, _ = query.parse(config, principal, [])
+        selected = replace(parsed, event_ids=(event_id,), limit=config.max_per_page)
+        found = await run_in_threadpool(store.query_events, selected)
         if not found:
             raise problems.not_found("no event with this eventID")
         return _json(query.document(found, dt.datetime.now(dt.UTC)))

@@ -45,7 +45,7 @@ class HubConfig:
 
 def _listen(reader: TableReader, value: str) -> tuple[str, int]:
     host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise reader.fail("hub.listen", f"expected HOST:PORT, found {value!r}")
     return host.strip("[]"), int(port)
 

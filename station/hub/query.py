@@ -78,7 +78,7 @@ def _per_page(config: HubConfig, raw: Sequence[str]) -> int:
     if not raw:
         return config.per_page
     text = raw[-1]
-    if not text.isdigit() or not 1 <= int(text) <= config.max_per_page:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= config.max_per_page:
         raise problems.query_parameter(
             f"perPage: expected a whole number from 1 to {config.max_per_page}"
         )

@@ -146,6 +146,7 @@ def test_page_tokens_are_tied_to_their_filters(hub: Hub) -> None:
             {"perPage": "0"},
             {"perPage": "100000"},
             {"perPage": "ten"},
+            {"perPage": "\u00b2"},
             {"GE_eventTime": "yesterday"},
             {"GE_eventTime": "2026-01-01T00:00:00"},
             {"EQ_bizStep": "a||b"},

@@ -63,6 +63,10 @@ STAGE_COLUMNS = (
 )
 
 
+MAX_JOB_ERRORS = 1000
+"""A job lists this many errors, then says how many more there were."""
+
+
 class RolledBack(Exception):
     """Raised inside a capture transaction to undo it (rollback mode, conflicting events)."""
 
@@ -313,6 +317,11 @@ class SqlStore:
         return Head(station_id, last.seq, last.hash)
 
     def _insert_job(self, conn: Any, job: CaptureJob) -> None:
+        if len(job.errors) > MAX_JOB_ERRORS:
+            more = len(job.errors) - MAX_JOB_ERRORS
+            job.errors[MAX_JOB_ERRORS:] = [
+                problems.entry("ValidationException", f"and {more} more errors not listed")
+            ]
         self.run(
             conn,
             f"INSERT INTO captures ({_JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
