@@ -15,7 +15,8 @@ from pathlib import Path
 from station.errors import StoreError
 from station.hub.events import EventRecord
 from station.hub.storage import migrate
-from station.hub.storage.base import STAGE_COLUMNS, SqlStore, stage_epc_rows, stage_rows
+from station.hub.storage.base import SqlStore
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
 from station.hub.storage.pool import Pool
 
 _STAGE = """
