@@ -131,6 +131,14 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         return Response(status_code=204, headers={**VERSIONS, "Allow": "OPTIONS, GET, POST"})
 
     async def post_capture(request: Request, principal: Principal) -> Response:
+        try:
+            return await _post_capture(request, principal)
+        except Problem as problem:
+            if problem.status == 413:
+                problem.headers.update(limits)
+            raise
+
+    async def _post_capture(request: Request, principal: Principal) -> Response:
         capture.capture_site(config, principal, site_param(request))
         body = await body_of(request)
         behaviour = request.headers.get("gs1-capture-error-behaviour", "rollback").lower()

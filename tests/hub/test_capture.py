@@ -53,6 +53,7 @@ def test_one_event_over_the_count_limit_is_refused_with_413(hub: Hub) -> None:
         assert answer.status_code == 413
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["type"] == "epcisException:CaptureLimitExceededException"
+        assert answer.headers["GS1-EPCIS-Capture-Limit"] == str(MAX_EVENTS)
         assert all(stored(client, e["eventID"]) == [] for e in events)
         assert capture(client, document(events[:MAX_EVENTS])).status_code == 202
 
