@@ -8,8 +8,6 @@ suite stays quick: `EXAMPLES` cases per operation.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -23,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.hub.support import Hub
 
-EXAMPLES = 25
+EXAMPLES = 20
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -38,7 +36,6 @@ def test_the_hub_holds_to_its_own_openapi_description(hub: Hub) -> None:
     schema = schemathesis.openapi.from_url(f"{hub.url}/openapi.json", headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 9, [op.label for op in operations]
-    started = time.monotonic()
     tried = 0
     for operation in operations:
 
@@ -61,4 +58,3 @@ def test_the_hub_holds_to_its_own_openapi_description(hub: Hub) -> None:
         except Exception as exc:
             pytest.fail(f"{operation.label}: {exc}")
     assert tried >= len(operations)
-    assert time.monotonic() - started < 60
