@@ -22,11 +22,13 @@ from station.config.operators import read_operators
 from station.config.reader import TableReader
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
+from station.config.sound import read_sound
 from station.domain.checks.receiving import MovingDataField
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
+from station.domain.sounds import SoundSettings
 from station.sync.epcis.settings import EpcisSettings
 
 TOP_KEYS = (
@@ -41,6 +43,7 @@ TOP_KEYS = (
     "operators",
     "claims",
     "epcis",
+    "sound",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -65,6 +68,7 @@ class StationConfig:
     identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
     labels: LabelSettings = field(default_factory=LabelSettings)
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
+    sound: SoundSettings = field(default_factory=SoundSettings)
     epcis: EpcisSettings | None = None
     """``[epcis]``: how events are written as EPCIS (`epcis_settings` fills the default)."""
 
@@ -109,6 +113,7 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         identifiers=identifiers,
         labels=read_labels(reader, section("labels")),
         claims=read_claims(reader, section("claims")),
+        sound=read_sound(reader, section("sound")),
         epcis=read_epcis(
             reader, section("epcis"), station_id=station_id, site=identifiers.site_code
         ),

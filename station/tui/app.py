@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
+from drivers.sound import SoundCues
 from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
 from labels.document import RenderedLabel
@@ -96,6 +97,8 @@ class StationApp(App[None]):
         self.wedge = wedge or WedgeKeyFilter(self, wedge_profile(station.config.scanner))
         self.last: Recorded | None = None
         self._printing = False
+        self.sound = SoundCues(station.config.sound, lambda: self.bell(), self.set_timer)
+        """Every recorded verdict's sound (the banner plays it)."""
 
     # -- layout -------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from drivers.sound import SoundCues
 from station.domain.findings import Verdict
 from station.workflows.outcome import Outcome
 from station.workflows.recorder import Recorded
@@ -59,10 +60,13 @@ class VerdictBanner(Static):
         self.update(text)
 
     def show_recorded(self, recorded: Recorded) -> None:
-        """Display a recorded scan's outcome; ring the bell when it needs attention."""
+        """Display a recorded scan's outcome and sound its verdict."""
         outcome = recorded.outcome
         self.show_outcome(outcome, durable=recorded.durable)
-        if outcome.verdict in ALERT_VERDICTS:
+        sound = getattr(self.app, "sound", None)
+        if isinstance(sound, SoundCues):
+            sound.play(outcome.verdict)
+        elif outcome.verdict in ALERT_VERDICTS:
             self.app.bell()
 
     def show_text(self, headline: str) -> None:
