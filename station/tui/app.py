@@ -97,8 +97,12 @@ class StationApp(App[None]):
         self.wedge = wedge or WedgeKeyFilter(self, wedge_profile(station.config.scanner))
         self.last: Recorded | None = None
         self._printing = False
-        self.sound = SoundCues(station.config.sound, lambda: self.bell(), self.set_timer)
+        self.sound = SoundCues(station.config.sound, self._ring, self.set_timer)
         """Every recorded verdict's sound (the banner plays it)."""
+
+    def _ring(self) -> None:
+        """The terminal bell, looked up at each ring (a test may listen in)."""
+        self.bell()
 
     # -- layout -------------------------------------------------------------
 
