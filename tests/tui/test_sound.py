@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,9 @@ def test_a_sound_file_is_played_by_the_player_in_the_background(tmp_path: Path) 
     )
     cues.play(Verdict.QUARANTINE)
     cues.play(Verdict.ACCEPT)  # no cue configured for it: silent
-    for _ in range(100):
-        if marker.exists():
+    for _ in range(200):  # the player runs in the background: wait for what it wrote
+        if marker.exists() and marker.read_text():
             break
-        import time  # noqa: PLC0415
-
         time.sleep(0.05)
     assert marker.read_text() == "hold.wav"
     broken = SoundCues(
