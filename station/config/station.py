@@ -20,9 +20,11 @@ from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
 from station.config.operators import read_operators
 from station.config.reader import TableReader
+from station.config.release import read_release
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
 from station.domain.checks.receiving import MovingDataField
+from station.domain.checks.release import HandEntry
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
@@ -41,6 +43,7 @@ TOP_KEYS = (
     "operators",
     "claims",
     "epcis",
+    "release",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -73,6 +76,10 @@ class StationConfig:
         return self.epcis or EpcisSettings(
             station_id=self.station_id, site=self.identifiers.site_code
         )
+
+    hand_entry: HandEntry = HandEntry.REFUSE
+    """``[release] hand_entry``: a unit id typed at the release dock is refused, or needs a
+    supervisor's badge and reason."""
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -112,5 +119,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         epcis=read_epcis(
             reader, section("epcis"), station_id=station_id, site=identifiers.site_code
         ),
+        hand_entry=read_release(reader, section("release")),
         **read_devices(reader, section("devices")),
     )
