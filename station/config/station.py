@@ -70,16 +70,15 @@ class StationConfig:
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     epcis: EpcisSettings | None = None
     """``[epcis]``: how events are written as EPCIS (`epcis_settings` fills the default)."""
+    hand_entry: HandEntry = HandEntry.REFUSE
+    """``[release] hand_entry``: a unit id typed at the release dock is refused, or needs a
+    supervisor's badge and reason."""
 
     def epcis_settings(self) -> EpcisSettings:
         """The EPCIS settings of this station (defaults when there is no ``[epcis]``)."""
         return self.epcis or EpcisSettings(
             station_id=self.station_id, site=self.identifiers.site_code
         )
-
-    hand_entry: HandEntry = HandEntry.REFUSE
-    """``[release] hand_entry``: a unit id typed at the release dock is refused, or needs a
-    supervisor's badge and reason."""
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
