@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from drivers.decoders import get_decoder, parse_formats
+from station.domain.gs1.requisites import label_findings
 from station.domain.printable import printable
 from station.domain.scanning.classify import DEFAULT_RULES, ClassifierRules, classify
 from station.domain.scanning.codes import Code, Gs1Code
@@ -133,6 +134,11 @@ def result_as_dict(result: FileResult) -> dict[str, Any]:
         "frames": result.frames,
         "codes": [_code_as_dict(code) for code in result.codes],
     }
+    symbols = [c.code.ais for c in result.codes if isinstance(c.code, Gs1Code)]
+    if result.kind == "image" and len(symbols) > 1:
+        # The GS1 barcodes of one image are taken as one label's: requisite and
+        # exclusive AIs hold over all of them (station.domain.gs1.requisites).
+        data["label_findings"] = [f.as_dict() for f in label_findings(symbols)]
     if result.width is not None:
         data["size"] = [result.width, result.height]
     if result.error is not None:

@@ -85,10 +85,11 @@ def pallet_label(
 ) -> Label:
     """The label of a pallet (``pallet-100x150`` unless another template is given).
 
-    The QR code is ``https://{resolver}/00/{sscc}?11={yymmdd}`` (no query without a date).
+    The QR code is ``https://{resolver}/00/{sscc}``; the production date is in the text
+    only (GS1 allows AI (11) only beside a trade item key, which an SSCC is not).
     """
     chosen = template or _builtin_label("pallet-100x150")
-    payload = sscc_uri(resolver, sscc, produced_on)
+    payload = sscc_uri(resolver, sscc)
     produced = produced_on.isoformat() if produced_on else ""
     if place:
         produced = f"{produced}, {place}" if produced else place

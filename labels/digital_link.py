@@ -1,7 +1,8 @@
 """GS1 Digital Link URIs for the labels the station prints.
 
 A new lot's QR code carries ``https://{resolver}/01/{gtin14}/10/{lot}?11={yymmdd}``
-and a pallet's ``https://{resolver}/00/{sscc}?11={yymmdd}``: a phone opens the
+and a pallet's ``https://{resolver}/00/{sscc}`` (its date is on the label as text: GS1
+allows (11) only beside a trade item key): a phone opens the
 resolver's page, and a station reads the same GS1 data a classic element string
 would give. Generation follows the GS1 syntax engine's ``gs1_generateDLuri``:
 
@@ -199,12 +200,14 @@ def lot_uri(resolver: str, gtin: str, lot: str, produced_on: dt.date | None = No
     return digital_link_uri(ais, resolver_stem(resolver))
 
 
-def sscc_uri(resolver: str, sscc: str, produced_on: dt.date | None = None) -> str:
-    """``https://{resolver}/00/{sscc}?11={yymmdd}`` for a pallet (logistic unit)."""
-    ais = [("00", sscc.strip())]
-    if produced_on is not None:
-        ais.append(("11", gs1_date(produced_on)))
-    return digital_link_uri(ais, resolver_stem(resolver))
+def sscc_uri(resolver: str, sscc: str) -> str:
+    """``https://{resolver}/00/{sscc}`` for a pallet (logistic unit).
+
+    No production date: AI (11) needs a trade item key ((01), (02), (03), (8006) or
+    (8026)) in the same URI, and an SSCC is none, so GS1 rejects ``/00/...?11=...``.
+    A pallet label shows its date in the human-readable text instead.
+    """
+    return digital_link_uri([("00", sscc.strip())], resolver_stem(resolver))
 
 
 def _ai_list(ais: Iterable[str]) -> str:

@@ -63,6 +63,13 @@ def cmd_decode(args: argparse.Namespace) -> int:
                     f"  {code.get('format', '?')} {code.get('symbology') or ''} "
                     f"{code.get('display', '')}  [{code.get('kind', '')}]"
                 )
+                for finding in code.get("findings", []):
+                    print(f"    {finding['code']}: {printable(finding['message'], 200)}")
+            if "label_findings" in data:
+                together = data["label_findings"]
+                print(f"  as one label: {'OK' if not together else 'INVALID'}")
+                for finding in together:
+                    print(f"    {finding['code']}: {printable(finding['message'], 200)}")
     found = any(result_as_dict(r).get("codes") for r in results)
     return EXIT_OK if found else EXIT_INVALID
 

@@ -206,9 +206,9 @@ def cmd_label(args: argparse.Namespace) -> int:
                 return not_known("lot", args.id)
             content = build_label(station.config, station.lots, lot)
         if args.print and not args.sheet:
-            operator = station.config.operator_by_badge(args.operator or "")
             try:
-                job = station.printing.queue(args.id, operator.id if operator else None)
+                operator = station.printing.operator_by_badge(args.operator, args.id, "queue")
+                job = station.printing.queue(args.id, operator)
             except StationError as exc:
                 return refuse(f"refused: {exc}", EXIT_INVALID)
             print(f"queued print job {job} for {args.id}")
@@ -235,10 +235,13 @@ def cmd_print_queue(args: argparse.Namespace) -> int:
     with station_from_args(args) as station:
         queue = station.printing
         if args.reprint:
-            operator = station.config.operator_by_badge(args.operator or "")
-            if operator is None:
-                return refuse("a reprint needs --operator with a badge on the roster")
-            job = queue.reprint(args.reprint, operator.id, args.reason)
+            job_record = next((j for j in queue.jobs() if j.job_id == args.reprint), None)
+            lot_id = job_record.lot_id if job_record else args.reprint
+            try:
+                operator = queue.operator_by_badge(args.operator, lot_id, "reprint")
+                job = queue.reprint(args.reprint, operator, args.reason or "")
+            except StationError as exc:
+                return refuse(f"refused: {exc}", EXIT_INVALID)
             print(f"reprint queued as job {job}")
         if args.process:
             queue.recover()

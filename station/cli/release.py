@@ -1,6 +1,8 @@
 """The release-dock sub-commands of `station`: ``gate`` and ``release list|show|export``.
 
-``station gate ID`` answers whether a unit has been released and on which shipment
+``station release hand-entry UNIT`` puts a unit whose label cannot be read on the open
+release with a supervisor's badge, PIN and reason, where ``[release] hand_entry``
+allows it. ``station gate ID`` answers whether a unit has been released and on which shipment
 (exit 0 released, 1 not), for a guard or a forklift driver with a terminal.
 ``station release export SHIPMENT`` writes a shipped order's outbound manifest again
 from the shipping record in the event log. Scanning itself is ``station scan --mode
@@ -10,6 +12,8 @@ release``, through the same recorder as the TUI.
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +53,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     export.add_argument("shipment", help="the order's shipment id")
     export.add_argument("--out", type=Path, help="file to write (default: data dir outbound/)")
+    hand = actions.add_parser(
+        "hand-entry",
+        parents=[common],
+        help="put a unit typed by hand on the open release (supervisor's badge, PIN, reason)",
+    )
+    hand.add_argument("unit", help="the unit's id (lot, SSCC or item key) as typed")
+    hand.add_argument("--operator", required=True, metavar="BADGE", help="who is releasing")
+    hand.add_argument("--supervisor", required=True, metavar="BADGE", help="who authorises it")
+    hand.add_argument("--reason", required=True, help="why the label could not be scanned")
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
@@ -156,7 +169,32 @@ def _export(station: Station, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _hand_entry(station: Station, args: argparse.Namespace) -> int:
+    from station.workflows.release_hand_entry import HandEntryApproval  # noqa: PLC0415
+
+    login = station.release_recorder.login(args.operator)
+    if station.release.operator is None:
+        return refuse(f"refused: {login.outcome.headline}", EXIT_INVALID)
+    supervisor = station.config.operator_by_badge(args.supervisor.strip())
+    pin = _read_pin(supervisor.name) if supervisor and supervisor.pin_hash else None
+    approval = HandEntryApproval(args.supervisor, args.reason, pin)
+    recorded = station.release_recorder.commit(station.release.hand_entry(args.unit, approval))
+    outcome = recorded.outcome
+    print(outcome.headline)
+    for finding in outcome.findings[1:]:
+        print(f"  - {finding.message}")
+    return EXIT_OK if recorded.durable and outcome.verdict.value == "accept" else EXIT_INVALID
+
+
+def _read_pin(name: str) -> str:
+    """The supervisor's PIN, from the terminal without echo, or one line of stdin."""
+    if sys.stdin.isatty():
+        return getpass.getpass(f"PIN for {name}: ")
+    return sys.stdin.readline().strip()
+
+
 _ACTIONS: dict[str, Callable[[Station, argparse.Namespace], int]] = {
+    "hand-entry": _hand_entry,
     "list": _list,
     "show": _show,
     "export": _export,

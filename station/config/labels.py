@@ -11,9 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station.config.reader import TableReader
+from station.domain.operators import Role
 from station.errors import ConfigError
 
-LABEL_KEYS = ("resolver_host", "lot_template", "pallet_template", "print_new_lots", "templates")
+LABEL_KEYS = (
+    "resolver_host",
+    "lot_template",
+    "pallet_template",
+    "print_new_lots",
+    "print_roles",
+    "templates",
+)
+DEFAULT_PRINT_ROLES = frozenset({Role.RECEIVE, Role.RELEASE})
+"""Who may print labels unless ``[labels] print_roles`` says otherwise: those who make lots."""
 
 
 def _builtin_templates() -> dict[str, Any]:
@@ -32,6 +42,8 @@ class LabelSettings:
     pallet_template: str = "pallet-100x150"
     print_new_lots: bool = True
     """Queue a label for every new lot or pallet on the default printer."""
+    print_roles: frozenset[Role] = DEFAULT_PRINT_ROLES
+    """Roles any one of which lets a trained operator print or reprint a label."""
     templates: Mapping[str, Any] = field(default_factory=_builtin_templates)
     """Every template by name: the built-in ones, replaced or extended by the config's."""
 
@@ -62,8 +74,19 @@ def read_labels(reader: TableReader, value: object) -> LabelSettings:
                 f"labels.{key}", f"unknown template {name!r} (known: {', '.join(names)})"
             )
         chosen[key] = name
+    role_names = [r.value for r in Role]
+    roles = frozenset(
+        reader.choice(name, f"labels.print_roles[{i}]", Role, role_names)
+        for i, name in enumerate(reader.strings(table, "labels", "print_roles"))
+    )
+    if "print_roles" in table and not roles:
+        raise reader.fail(
+            "labels.print_roles",
+            f"nobody could print labels: name at least one role ({', '.join(role_names)})",
+        )
     return LabelSettings(
         resolver_host=host,
+        print_roles=roles or base.print_roles,
         print_new_lots=reader.get(table, "labels", "print_new_lots", bool, base.print_new_lots),
         templates=templates,
         **chosen,

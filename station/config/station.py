@@ -20,10 +20,12 @@ from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
 from station.config.operators import read_operators
 from station.config.reader import TableReader
+from station.config.release import read_release
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
 from station.config.sound import read_sound
 from station.domain.checks.receiving import MovingDataField
+from station.domain.checks.release import HandEntry
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
@@ -44,6 +46,7 @@ TOP_KEYS = (
     "claims",
     "epcis",
     "sound",
+    "release",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -71,6 +74,9 @@ class StationConfig:
     sound: SoundSettings = field(default_factory=SoundSettings)
     epcis: EpcisSettings | None = None
     """``[epcis]``: how events are written as EPCIS (`epcis_settings` fills the default)."""
+    hand_entry: HandEntry = HandEntry.REFUSE
+    """``[release] hand_entry``: a unit id typed at the release dock is refused, or needs a
+    supervisor's badge and reason."""
 
     def epcis_settings(self) -> EpcisSettings:
         """The EPCIS settings of this station (defaults when there is no ``[epcis]``)."""
@@ -117,5 +123,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         epcis=read_epcis(
             reader, section("epcis"), station_id=station_id, site=identifiers.site_code
         ),
+        hand_entry=read_release(reader, section("release")),
         **read_devices(reader, section("devices")),
     )

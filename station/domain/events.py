@@ -40,6 +40,7 @@ class EventKind(StrEnum):
     PRINT_SENT = "print.sent"
     PRINT_FAILED = "print.failed"
     PRINT_REPRINT = "print.reprint"
+    PRINT_REFUSED = "print.refused"
     RELEASE_OPENED = "release.opened"
     RELEASE_UNIT_CHECKED = "release.unit_checked"
     RELEASE_UNIT_REMOVED = "release.unit_removed"

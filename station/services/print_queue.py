@@ -5,6 +5,14 @@ A job is queued in the same transaction as the lot it labels. Sending is recorde
 printed nothing is retried with backoff; a failure that may have printed, or a
 station that died while sending, leaves the job ``uncertain``, and only a reprint
 an operator confirms (with a recorded reason) sends it again.
+
+Who and what may be printed is checked twice, when a job is queued (first label or
+reprint) and again just before its bytes go out: the job must name an operator on
+the roster with one of ``[labels] print_roles`` and valid training, and the lot must
+be here and available; a label on held, rejected, shipped or used-up material would
+let it pass for available material. Each refusal is a ``print.refused`` event (a job
+refused at send time becomes ``refused``; only a confirmed reprint, checked again,
+can print it).
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from labels.model import Label
 from labels.templates import LabelTemplate
 from station.config import StationConfig
 from station.domain.events import Event, EventKind
-from station.domain.lots.lot_state import LotStatus
+from station.domain.operators import Operator
+from station.domain.printable import printable
 from station.errors import DeviceError, StationError
 from station.ports import Clock, LabelPrinter
+from station.services.print_rights import lot_refusal, operator_refusal
 from station.store.eventlog import EventLog
 from station.store.projections.prints import PrintJob as PrintJob  # noqa: PLC0414 (front ends)
 from station.store.projections.prints import PrintState, print_job, print_jobs
@@ -34,6 +44,10 @@ PrinterOpener = Callable[[str], LabelPrinter]
 
 class LabelError(StationError):
     """A label cannot be made for a lot (e.g. no GTIN for a Digital Link)."""
+
+
+class PrintRefused(LabelError):
+    """A print or reprint refused (who asked, or what the lot is); the refusal is recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,40 +122,78 @@ class PrintQueue:
         return self.config.printers[0] if self.config.printers else None
 
     def queue_events(
-        self, lot_ids: list[str], operator_id: str | None, *, pallet: bool
+        self, lot_ids: list[str], operator: Operator | None, *, pallet: bool
     ) -> list[Event]:
-        """PRINT_QUEUED events for new lots, appended with the event that made them."""
+        """Print-job events for new lots, appended with the event that made them.
+
+        PRINT_QUEUED for each lot when `operator` may print, else one PRINT_REFUSED
+        per lot saying why (the lots are made all the same; a permitted operator can
+        print their labels later).
+        """
         target = self.default_printer
         if target is None or not self.config.labels.print_new_lots:
             return []
-        return [self._queued(lot_id, operator_id, target, pallet=pallet) for lot_id in lot_ids]
+        refusal = self._operator_refusal(operator)
+        if refusal is not None:
+            return [
+                self._refused_event(
+                    lot_id, refusal, "queue", operator_id=operator.id if operator else None
+                )
+                for lot_id in lot_ids
+            ]
+        assert operator is not None
+        return [self._queued(lot_id, operator.id, target, pallet=pallet) for lot_id in lot_ids]
 
-    def queue(self, lot_id: str, operator_id: str | None, printer: str | None = None) -> str:
-        """Queue a first label for an existing lot; return the job id."""
-        lot = self.lots.lot(lot_id)
-        if lot is None:
-            raise LabelError(f"no lot is known by {lot_id!r}")
-        if lot.status in (LotStatus.QUARANTINED, LotStatus.REJECTED):
-            # A fresh label on held material would let it pass for available material.
-            raise LabelError(
-                f"lot {lot_id} is {lot.status}: no label until a supervisor releases it"
+    def operator_by_badge(self, badge: str | None, lot_id: str, stage: str) -> Operator:
+        """The roster entry for `badge`, or `PrintRefused` (recorded) naming what is wrong."""
+        if not badge:
+            self._refuse(lot_id, "a label needs an operator: give --operator BADGE", stage)
+        operator = self.config.operator_by_badge(badge or "")
+        if operator is None:
+            self._refuse(
+                lot_id,
+                f"badge {printable(badge or '')!r} is not on this station's roster",
+                stage,
+                badge=badge,
             )
+        assert operator is not None
+        return operator
+
+    def queue(self, lot_id: str, operator: Operator | None, printer: str | None = None) -> str:
+        """Queue a first label for an existing lot; return the job id.
+
+        Raises `PrintRefused` (recorded) when `operator` may not print or the lot is
+        not available, `LabelError` when no printer is configured.
+        """
+        refusal = self._operator_refusal(operator) or lot_refusal(self.lots, lot_id)
+        if refusal is not None:
+            self._refuse(lot_id, refusal, "queue", operator=operator)
+        assert operator is not None
+        lot = self.lots.lot(lot_id)
+        assert lot is not None
         target = printer or self.default_printer
         if target is None:
             raise LabelError("no printer is configured ([devices] printers)")
-        event = self._queued(lot_id, operator_id, target, pallet=bool(lot.sscc))
+        event = self._queued(lot_id, operator.id, target, pallet=bool(lot.sscc))
         self.log.append([event])
         return str(event.payload["job_id"])
 
-    def reprint(self, job_id: str, operator_id: str, reason: str) -> str:
-        """Confirm a reprint of a job (uncertain, sent or failed); return the new job id."""
+    def reprint(self, job_id: str, operator: Operator | None, reason: str) -> str:
+        """Confirm a reprint of a job (uncertain, sent, failed or refused); return the new job id.
+
+        The operator and the lot are checked as for a first label (`PrintRefused`).
+        """
         job = print_job(self.log.connection, job_id)
         if job is None:
-            raise LabelError(f"no print job {job_id!r}")
+            raise LabelError(f"no print job {printable(job_id)!r}")
         if job.state == PrintState.SENDING:
             raise LabelError(f"job {job_id} is being sent right now; wait for its outcome")
         if len(reason.strip()) < 5:
             raise LabelError("a reprint needs a reason (e.g. 'label torn', 'printer jammed')")
+        refusal = self._operator_refusal(operator) or lot_refusal(self.lots, job.lot_id)
+        if refusal is not None:
+            self._refuse(job.lot_id, refusal, "reprint", operator=operator, reprint_of=job_id)
+        assert operator is not None
         event = self._event(
             EventKind.PRINT_REPRINT,
             {
@@ -152,7 +204,7 @@ class PrintQueue:
                 "reprint_of": job.job_id,
                 "reason": reason.strip(),
             },
-            operator_id,
+            operator.id,
         )
         self.log.append([event])
         return str(event.payload["job_id"])
@@ -201,7 +253,18 @@ class PrintQueue:
         return outcomes
 
     def begin(self, job: PrintJob) -> RenderedLabel | PrintOutcome:
-        """Render the label and record that it is being sent (before any byte goes out)."""
+        """Check the job again, render the label and record that it is being sent.
+
+        The lot's status and the job's operator are checked here, just before any byte
+        goes out: a hold placed after the job was queued stops it (``refused``).
+        """
+        refusal = self._send_refusal(job)
+        if refusal is not None:
+            event = self._refused_event(
+                job.lot_id, refusal, "send", job_id=job.job_id, operator_id=job.queued_by
+            )
+            self.log.append([event])
+            return PrintOutcome(job.job_id, PrintState.REFUSED, f"no label printed: {refusal}")
         lot = self.lots.lot(job.lot_id)
         try:
             if lot is None:
@@ -215,6 +278,21 @@ class PrintQueue:
             return PrintOutcome(job.job_id, PrintState.UNCERTAIN, str(exc))
         self.log.append([self._event(EventKind.PRINT_SENDING, {"job_id": job.job_id})])
         return document
+
+    def _operator_refusal(self, operator: Operator | None) -> str | None:
+        return operator_refusal(self.config, operator, self.clock.now().date())
+
+    def _send_refusal(self, job: PrintJob) -> str | None:
+        lot = lot_refusal(self.lots, job.lot_id)
+        if lot is not None:
+            return lot
+        operator = next((op for op in self.config.operators if op.id == job.queued_by), None)
+        if operator is None:
+            return (
+                f"job {job.job_id} names no operator on this station's roster "
+                f"({printable(job.queued_by or 'none')}): reprint it with one"
+            )
+        return self._operator_refusal(operator)
 
     def send(self, job: PrintJob, document: RenderedLabel) -> DeviceError | None:
         """Hand the label to the printer; touches no database (safe in a worker thread)."""
@@ -257,6 +335,44 @@ class PrintQueue:
             printer = self._opener(url)
             self._printers[url] = printer
         return printer
+
+    def _refuse(
+        self,
+        lot_id: str,
+        reason: str,
+        stage: str,
+        *,
+        operator: Operator | None = None,
+        badge: str | None = None,
+        reprint_of: str | None = None,
+    ) -> None:
+        event = self._refused_event(
+            lot_id,
+            reason,
+            stage,
+            operator_id=operator.id if operator else None,
+            badge=badge,
+            reprint_of=reprint_of,
+        )
+        self.log.append([event])
+        raise PrintRefused(f"no label printed: {reason}")
+
+    def _refused_event(
+        self,
+        lot_id: str,
+        reason: str,
+        stage: str,
+        *,
+        operator_id: str | None = None,
+        badge: str | None = None,
+        job_id: str | None = None,
+        reprint_of: str | None = None,
+    ) -> Event:
+        payload: dict[str, object] = {"lot_id": lot_id, "stage": stage, "reason": reason}
+        for key, value in (("badge", badge), ("job_id", job_id), ("reprint_of", reprint_of)):
+            if value is not None:
+                payload[key] = value
+        return self._event(EventKind.PRINT_REFUSED, payload, operator_id)
 
     def _queued(self, lot_id: str, operator_id: str | None, printer: str, *, pallet: bool) -> Event:
         labels = self.config.labels

@@ -1,7 +1,9 @@
 """Provenance reports for auditors and customs requests (`station report`).
 
 One self-contained document per lot or unit: its genealogy back to the received
-inputs, the documents each input arrived with (bill of lading, purchase orders,
+inputs, the chain upstream of each input's vendor (as another station's outbound
+manifest gave it: the lots that vendor made it from, and theirs), the documents each
+input arrived with (bill of lading, purchase orders,
 seller, seals), the receiving checks done and their findings, every hold and how it
 was resolved, the transformations that made it, and each operator involved with the
 state of their training at the time they acted. HTML (inline CSS, every value
@@ -111,6 +113,10 @@ def build_report(station: ReportSources, lot_id: str) -> dict[str, Any] | None:
             "first_manufactured": _iso(summary.first_manufactured),
             "last_manufactured": _iso(summary.last_manufactured),
             "problems": [{"code": p.code.value, "message": p.message} for p in summary.problems],
+            "upstream_vendors": list(summary.upstream_vendors),
+            "upstream": [
+                {**entry.as_dict(), "received_as": received} for received, entry in summary.upstream
+            ],
         },
         "genealogy": root.as_dict(),
         "documents": documents,
@@ -197,6 +203,7 @@ def render_html(report: dict[str, Any]) -> str:
         "<h2>Summary</h2><table>",
         f"<tr><th>Provenance determined</th><td>{'yes' if p['determined'] else 'NO'}</td></tr>",
         f"<tr><th>Vendors</th><td>{e(', '.join(p['vendors']))}</td></tr>",
+        f"<tr><th>Upstream vendors</th><td>{e(', '.join(p['upstream_vendors']))}</td></tr>",
         f"<tr><th>Countries</th><td>{e(', '.join(p['countries']))}</td></tr>",
         f"<tr><th>Regions</th><td>{e(', '.join(p['regions']))}</td></tr>",
         f"<tr><th>Manufactured</th><td>{e(str(p['first_manufactured']))} to "
@@ -206,6 +213,8 @@ def render_html(report: dict[str, Any]) -> str:
         out.append(f"<p class='bad'>{e(problem['code'])}: {e(problem['message'])}</p>")
     out.append("<h2>Genealogy</h2>")
     out.append(_tree(report["genealogy"]))
+    if p["upstream"]:
+        out.append(_upstream(p["upstream"]))
     out.append(
         "<h2>Documents</h2><table><tr><th>Shipment</th><th>Bill of lading</th>"
         "<th>Purchase orders</th><th>Seller</th><th>Seals</th></tr>"
@@ -256,6 +265,32 @@ def render_html(report: dict[str, Any]) -> str:
         )
     out.append("</table></body></html>")
     return "\n".join(out)
+
+
+def _upstream(entries: list[dict[str, Any]]) -> str:
+    """The lots upstream of the vendors, one row each, as the vendors' manifests gave them."""
+    e = html.escape
+    rows = [
+        "<h2>Upstream of the vendors</h2><table><tr><th>Received here as</th><th>Lot</th>"
+        "<th>Vendor's lot</th><th>Vendor</th><th>Made in</th><th>Made on</th>"
+        "<th>Shipment</th><th>Reached the vendor inside</th></tr>"
+    ]
+    for entry in entries:
+        place = entry.get("place_of_manufacture") or {}
+        where = ", ".join(str(place[k]) for k in ("city", "region", "country") if place.get(k))
+        cells = (
+            entry["received_as"],
+            entry["lot_id"],
+            entry.get("lot"),
+            entry.get("vendor"),
+            where,
+            entry.get("date_of_manufacture"),
+            entry.get("shipment_id"),
+            entry.get("via") or "-",
+        )
+        rows.append("<tr>" + "".join(f"<td>{e(str(c or ''))}</td>" for c in cells) + "</tr>")
+    rows.append("</table>")
+    return "".join(rows)
 
 
 def _tree(node: dict[str, Any]) -> str:

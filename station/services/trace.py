@@ -1,7 +1,8 @@
 """Trace back ("where did this come from") and forward ("where did it go") over lots.
 
 Back: the genealogy tree down to the received inputs, each with its moving data
-(vendor, place and date of manufacture), the shipment and bill of lading it came
+(vendor, place and date of manufacture, and the lots upstream of that vendor when
+another station's manifest named them), the shipment and bill of lading it came
 in, its seals and who received it. Forward: every lot made from it. Either way, a
 lot that has left names the shipment that took it (when given the release lookup).
 """
@@ -168,6 +169,20 @@ def _node(
     return node
 
 
+def _upstream_line(entry: dict[str, Any]) -> str:
+    """One lot upstream of a vendor, as their manifest named it."""
+    place = entry.get("place_of_manufacture") or {}
+    where = ", ".join(str(place[k]) for k in ("city", "region", "country") if place.get(k))
+    lot = f" (lot {printable(str(entry['lot']))})" if entry.get("lot") else ""
+    via = f", inside {printable(str(entry['via']))}" if entry.get("via") else ""
+    return (
+        f"{printable(str(entry.get('lot_id')))}{lot} made by "
+        f"{printable(str(entry.get('vendor') or '?'))} at {printable(where or '?')} on "
+        f"{entry.get('date_of_manufacture') or '?'}, shipped in "
+        f"{printable(str(entry.get('shipment_id') or '?'))}{via}"
+    )
+
+
 def render_text(node: TraceNode, *, forward: bool = False) -> str:
     """The tree as indented plain text."""
     lines: list[str] = []
@@ -189,6 +204,9 @@ def render_text(node: TraceNode, *, forward: bool = False) -> str:
             lines.append(
                 f"{inner}made by {printable(str(n.origin.get('vendor') or '?'))} at "
                 f"{printable(where or '?')} on {n.origin.get('date_of_manufacture') or '?'}"
+            )
+            lines.extend(
+                f"{inner}upstream: {_upstream_line(u)}" for u in n.origin.get("provenance") or ()
             )
         if n.receipt:
             r = n.receipt

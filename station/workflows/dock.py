@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar, Generic, TypeVar
 
 from station.domain.findings import FindingCode
@@ -84,7 +84,12 @@ class Dock(ABC, Generic[Work]):
     def handle(self, scan: Scan) -> Outcome:
         """Decide what `scan` means at this dock; never raises on bad input."""
         code = classify(scan.text, self.rules, scan.symbology)
-        return self._record(scan, code, self._dispatch(code, scan.text))
+        outcome = self._dispatch(code, scan.text)
+        if isinstance(code, Gs1Code) and code.findings:
+            # Warnings about the barcode itself (a requisite AI another barcode must
+            # carry) go with whatever the dock decided, without changing the verdict.
+            outcome = replace(outcome, findings=(*outcome.findings, *code.findings))
+        return self._record(scan, code, outcome)
 
     def login(self, badge: str, device: str = "keyboard") -> Outcome:
         """Log in by badge number typed or passed on the command line."""

@@ -34,7 +34,7 @@ class LabelEvents(Protocol):
     """Makes the print-job events for new lots (`PrintQueue.queue_events`)."""
 
     def __call__(
-        self, lot_ids: list[str], operator_id: str | None, *, pallet: bool
+        self, lot_ids: list[str], operator: Operator | None, *, pallet: bool
     ) -> list[Event]: ...
 
 
@@ -118,7 +118,13 @@ class LotDesk:
                 # Queued in the same transaction: a new lot never lacks its label job.
                 new_ids = [o["lot_id"] for o in event.payload["outputs"]]
                 pallet = request.kind is TransformKind.PALLETISE
-                events.extend(self.label_events(new_ids, operator.id, pallet=pallet))
+                labels = self.label_events(new_ids, operator, pallet=pallet)
+                events.extend(labels)
+                self.warnings.extend(
+                    f"no label printed: {e.payload['reason']}"
+                    for e in labels[:1]
+                    if e.kind is EventKind.PRINT_REFUSED
+                )
             return events
 
         try:

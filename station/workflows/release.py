@@ -44,7 +44,8 @@ from station.domain.manifest.model import Manifest
 from station.domain.manifest.outbound import SiteIdentity
 from station.domain.operators import Role
 from station.domain.printable import printable
-from station.domain.scanning.codes import Command, DocumentCode, Gs1Code
+from station.domain.scanning.codes import Command, DocumentCode, Gs1Code, UnknownCode
+from station.domain.scanning.scan import Scan
 from station.ports import Clock, FileWriter
 from station.workflows.dock import Dock, DockSettings, DockWords, not_logged_in
 from station.workflows.outbound_file import export_shipped, write_shipped
@@ -57,6 +58,12 @@ from station.workflows.release_checks import (
 )
 from station.workflows.release_close import close_release
 from station.workflows.release_documents import release_document
+from station.workflows.release_hand_entry import (
+    HandEntry,
+    HandEntryApproval,
+    authorise_hand_entry,
+    typed_at_the_dock,
+)
 from station.workflows.session import refuse
 from station.workflows.unit_label import unit_named
 
@@ -71,6 +78,8 @@ class ReleaseSettings(DockSettings):
     """Moving data every received input must carry (vendor, place and date always)."""
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     role: Role = Role.RELEASE
+    hand_entry: HandEntry = HandEntry.REFUSE
+    """``[release] hand_entry``: what a unit id typed by hand gets (see `release_hand_entry`)."""
 
 
 class ReleaseWorkflow(Dock[ReleaseRecord]):
@@ -115,6 +124,49 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
                 FindingCode.NOTHING_TO_UNDO, f"{printable(unit_id)} is not in an open release"
             )
         return self._remove(release, unit_id, "removed")
+
+    def hand_entry(self, unit_id: str, approval: HandEntryApproval) -> Outcome:
+        """A unit id typed by hand, let in on a supervisor's badge, PIN and reason.
+
+        Refused unless ``[release] hand_entry = "supervisor"``; recorded as a scan of
+        the typed text (never the PIN) either way.
+        """
+        text = unit_id.strip()
+        return self._record(
+            Scan(text, device="keyboard"), UnknownCode(text), self._hand_entry(text, approval)
+        )
+
+    def _hand_entry(self, text: str, approval: HandEntryApproval) -> Outcome:
+        if self.operator is None:
+            return not_logged_in()
+        work = self.release()
+        if work is None:
+            return refuse(FindingCode.NO_ACTIVE_SHIPMENT, self.words.nothing_open)
+        if not self._names_a_unit(text):
+            return refuse(
+                FindingCode.UNKNOWN_CODE, f"{printable(text)!r} is not a unit this station holds"
+            )
+        supervisor = authorise_hand_entry(
+            self.settings.hand_entry,
+            approval,
+            roster=self.settings.operators,
+            operator=self.operator,
+            course=self.settings.required_training,
+            today=self.session.today(),
+        )
+        if isinstance(supervisor, Outcome):
+            return supervisor
+        return check_scanned_unit(
+            self.checks,
+            self.session,
+            work,
+            text,
+            code=None,
+            label=text,
+            entry="hand",
+            authorised_by=supervisor.id,
+            reason=approval.reason.strip(),
+        )
 
     def release(self) -> ReleaseRecord | None:
         """The release open at this station, if any."""
@@ -161,9 +213,8 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
 
     def _unit(self, work: ReleaseRecord, code: Gs1Code | None, text: str) -> Outcome:
         if code is None:
-            return check_scanned_unit(
-                self.checks, self.session, work, text.strip(), code=None, label=text
-            )
+            # A unit id typed by hand: no label to check it against (`release_hand_entry`).
+            return typed_at_the_dock(self.settings.hand_entry, text.strip())
         lot_id = unit_named(code, self.view)
         if lot_id is None:
             return refuse(
@@ -333,6 +384,7 @@ class ReleaseWorkflow(Dock[ReleaseRecord]):
             station_id=self.settings.station_id,
             outbound_dir=self.outbound_dir,
             claims=self.settings.claims,
+            hand_entry=self.settings.hand_entry,
         )
 
 

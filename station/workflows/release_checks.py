@@ -245,8 +245,13 @@ def check_scanned_unit(
     *,
     code: Gs1Code | None,
     label: str,
+    **entry: str,
 ) -> Outcome:
-    """Check a unit scanned onto `release` and record what the check found."""
+    """Check a unit scanned onto `release` and record what the check found.
+
+    `entry` goes into the record as it is (a hand entry's ``entry``, ``authorised_by``
+    and ``reason``).
+    """
     existing = checks.view.unit(release.release_id, lot_id)
     if existing is not None:
         finding = Finding(
@@ -269,6 +274,7 @@ def check_scanned_unit(
         product=record.product if record else None,
         quantity=str(record.quantity - record.consumed) if record else None,
         uom=record.uom if record else None,
+        **entry,
     )
     if not findings:
         ordered = [unit_ordered(u, checks.view) for u in checks.order(release).units]

@@ -37,6 +37,7 @@ from station.workflows.outbound_file import outbound_path
 from station.workflows.outcome import Outcome
 from station.workflows.release_checks import ReleaseChecks, unit_checked
 from station.workflows.release_claims import claim_shipment
+from station.workflows.release_hand_entry import HandEntry, hand_entry_finding
 from station.workflows.session import Session
 from station.workflows.shipped_units import describe_unit
 from station.workflows.unit_label import unit_ordered
@@ -51,6 +52,7 @@ def close_release(
     station_id: str,
     outbound_dir: Path,
     claims: ClaimsSettings | None = None,
+    hand_entry: HandEntry = HandEntry.REFUSE,
 ) -> Outcome:
     """Complete `release` if nothing blocks it, else refuse it naming every reason."""
     order = checks.order(release)
@@ -63,6 +65,10 @@ def close_release(
     for unit in units:
         code = classify(unit.label, rules)
         findings = checks.check(release, unit.unit_id, code if isinstance(code, Gs1Code) else None)
+        if not isinstance(code, Gs1Code):
+            # No label was read: only an authorised hand entry may ship (`release_hand_entry`).
+            typed = hand_entry_finding(unit.unit_id, hand_entry, unit.authorised_by)
+            findings.extend([typed] if typed is not None else [])
         if findings:
             blocking.append(Blocking(unit.unit_id, tuple(findings)))
         if [f.as_dict() for f in findings] != [f.as_dict() for f in unit.findings]:

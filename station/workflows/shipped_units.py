@@ -4,7 +4,9 @@
 receive: a received lot passes on the moving data it arrived with; a lot made here
 names this site as vendor and place of manufacture and its production date; a
 pallet made here lists what was put on it. Every content line carries the received
-lots upstream of it (`ContentLine.provenance`). What cannot be described truthfully
+lots upstream of it (`ContentLine.provenance`), and, for a lot that came from another
+station, the chain that station's manifest gave beyond it (`with_upstream`), so the
+upstream vendors are never lost at a station boundary. What cannot be described truthfully
 (a mixed pallet partly used, a lot without a GTIN and without an SSCC) comes back as
 a reason, which the release turns into an INCOMPLETE_TRACE finding.
 """
@@ -12,7 +14,8 @@ a reason, which the release turns into an INCOMPLETE_TRACE finding.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -72,7 +75,22 @@ def origin_line(record: LotRecord, quantity: Decimal | None = None) -> ContentLi
         vendor=origin.get("vendor"),
         place_of_manufacture=place,
         date_of_manufacture=date,
-        provenance=(upstream,),
+        provenance=with_upstream(upstream, origin.get("provenance")),
+    )
+
+
+def with_upstream(
+    received: UpstreamLot, chain: Sequence[Mapping[str, Any]] | None
+) -> tuple[UpstreamLot, ...]:
+    """`received` followed by the chain its vendor's manifest gave upstream of it.
+
+    Entries the vendor wrote without `via` (the vendor's own received lots) reached
+    this site inside `received`; entries with one keep it.
+    """
+    entries = [UpstreamLot.from_dict(entry) for entry in chain or ()]
+    return (
+        received,
+        *(entry if entry.via else replace(entry, via=received.lot_id) for entry in entries),
     )
 
 
@@ -151,17 +169,16 @@ def _made_line(
     for origin in lots.genealogy().received_inputs(record.lot_id):
         received = lots.lot(origin.lot_id)
         data = received.origin if received and received.origin else {}
-        upstream.append(
-            UpstreamLot(
-                lot_id=origin.lot_id,
-                gtin=data.get("gtin") or (received.gtin if received else None),
-                lot=data.get("lot"),
-                vendor=origin.vendor,
-                place_of_manufacture=origin.place_of_manufacture,
-                date_of_manufacture=origin.date_of_manufacture,
-                shipment_id=origin.shipment_id,
-            )
+        entry = UpstreamLot(
+            lot_id=origin.lot_id,
+            gtin=data.get("gtin") or (received.gtin if received else None),
+            lot=data.get("lot"),
+            vendor=origin.vendor,
+            place_of_manufacture=origin.place_of_manufacture,
+            date_of_manufacture=origin.date_of_manufacture,
+            shipment_id=origin.shipment_id,
         )
+        upstream.extend(with_upstream(entry, data.get("provenance")))
     return ContentLine(
         gtin=record.gtin,
         lot=record.lot_id,

@@ -32,8 +32,9 @@ FILES = {
 }
 
 _REQUISITES = (
-    "requisite AIs are checked over all barcodes of a label (GS1 syntax dictionary), "
-    "not per scan: a logistic label carries (00), (02)+(37), (10) in separate symbols"
+    "requisite AIs hold over all barcodes of a label (GS1 syntax dictionary): one element "
+    "string gets a REQUISITE_AI_MISSING warning, not a refusal, since a logistic label carries "
+    "(00), (02)+(37), (10) in separate symbols; over one label's barcodes it is an error"
 )
 _ZERO_SUPPRESSED = (
     "the station accepts GTIN-8/12/13 in a Digital Link (01) and pads them to GTIN-14, "

@@ -35,10 +35,6 @@ GENERATE = CORPUS / "dl-element-string-to-uri.json"
 ESCAPING = CORPUS / "dl-uri-escaping.json"
 
 KNOWN_DISAGREEMENTS = {
-    # (8010)0200: the classifier, through biip's AI table ("N4+Y..30"), wants more
-    # than the four digits the engine accepts for a CPID; every URI built here is
-    # read back through the classifier, so generation refuses it too.
-    "L2187": "the classifier rejects CPID '0200'; generation verifies through it",
     # (89) is an unknown AI; the engine writes it only with permitUnknownAIs and a
     # validation switched off. The station rejects unknown AIs.
     "L2206": "the station rejects unknown AIs (engine option permitUnknownAIs)",
@@ -113,8 +109,15 @@ def test_lot_uri_pads_short_gtins_and_escapes_the_lot() -> None:
 
 
 def test_sscc_uri() -> None:
-    uri = sscc_uri("id.example.com:8443", "376130321109103420", dt.date(2026, 1, 2))
-    assert uri == "https://id.example.com:8443/00/376130321109103420?11=260102"
+    uri = sscc_uri("id.example.com:8443", "376130321109103420")
+    assert uri == "https://id.example.com:8443/00/376130321109103420"
+
+
+def test_a_pallet_link_with_a_production_date_is_refused() -> None:
+    """(11) needs a trade item key beside it; an SSCC is none (issue 10, item 9)."""
+    ais = [("00", "376130321109103420"), ("11", "260102")]
+    with pytest.raises(DigitalLinkError, match=r"AI \(11\) needs \(01\), \(02\), \(03\)"):
+        digital_link_uri(ais, "https://id.example.com")
 
 
 def test_gs1_date() -> None:
@@ -197,13 +200,9 @@ def test_classify_reads_back_gtin_lot_and_date(
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    body=st.text("0123456789", min_size=17, max_size=17).filter(lambda s: s.strip("0")),
-    produced=st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2049, 12, 31))),
-)
-def test_classify_reads_back_sscc(body: str, produced: dt.date | None) -> None:
+@given(body=st.text("0123456789", min_size=17, max_size=17).filter(lambda s: s.strip("0")))
+def test_classify_reads_back_sscc(body: str) -> None:
     sscc = _with_check_digit(body)
-    code = classify(sscc_uri("id.example.com", sscc, produced))
+    code = classify(sscc_uri("id.example.com", sscc))
     assert isinstance(code, Gs1Code)
-    assert code.sscc == sscc
-    assert code.production_date == produced
+    assert code.sscc == sscc and code.ais == (("00", sscc),)

@@ -19,6 +19,7 @@ from PIL import Image
 from station.bootstrap import Station, open_station
 from station.config import StationConfig
 from station.domain.lots.transform_plan import TransformKind
+from station.domain.operators import Operator
 from station.domain.scanning.classify import classify
 from station.domain.scanning.codes import Gs1Code
 from station.domain.scanning.scan import Scan
@@ -71,6 +72,12 @@ def make_station(tmp_path: Path, config: StationConfig, clock: Any, printer: str
     for text in ("B-1001", "BOL-778001", "SL0041871", f"00{P1}"):
         station.recorder.handle(Scan(text))
     return station
+
+
+def ana(station: Station) -> Operator:
+    operator = station.config.operator_by_badge("B-1001")
+    assert operator is not None
+    return operator
 
 
 def split(station: Station) -> tuple[str, ...]:
@@ -170,8 +177,8 @@ def test_crash_while_sending_leaves_the_job_uncertain_until_a_confirmed_reprint(
         assert [o.job_id for o in outcomes] != [job.job_id]  # not resent blindly
         assert len(listener.jobs) == 1  # only the other lot's label
         with pytest.raises(Exception, match="needs a reason"):
-            again.printing.reprint(job.job_id, "op-ana", "")
-        new_job = again.printing.reprint(job.job_id, "op-ana", "label missing after power cut")
+            again.printing.reprint(job.job_id, ana(again), "")
+        new_job = again.printing.reprint(job.job_id, ana(again), "label missing after power cut")
         again.printing.process()
         assert len(listener.jobs) == 2
         states = {j.job_id: j.state for j in again.printing.jobs()}
@@ -210,7 +217,7 @@ def test_no_label_for_held_material(tmp_path: Path, config: StationConfig, clock
         for text in ("#CLOSE", "BOL-778004", "SL0042001", "00073500532610040026"):
             station.recorder.handle(Scan(text))
         with pytest.raises(Exception, match="quarantined: no label until a supervisor releases it"):
-            station.printing.queue("073500532610040026", "op-ana")
+            station.printing.queue("073500532610040026", ana(station))
         assert station.printing.jobs() == []
     finally:
         station.close()

@@ -109,7 +109,11 @@ async def test_gs_key_and_typed_entry(station: Station) -> None:
         # a GS1-128 label with GS typed as Ctrl+] by the scanner
         await scan(pilot, "]C100006141412610010016\x1d10NOPE")
         assert verdict_of(app) == "quarantine"
-        assert [f.code.value for f in app.last.outcome.findings] == ["LABEL_MISMATCH"]  # type: ignore[union-attr]
+        # (10) without (02) in this barcode: the label's other barcodes must carry it
+        assert [f.code.value for f in app.last.outcome.findings] == [  # type: ignore[union-attr]
+            "LABEL_MISMATCH",
+            "REQUISITE_AI_MISSING",
+        ]
         # a clerk types a code by hand into the entry line
         entry = app.query_one("#entry", Input)
         entry.focus()

@@ -125,3 +125,34 @@ async def test_trace_forward_toggle(station: Station) -> None:
         assert "made into" in str(tree.root.label)
         labels = " ".join(str(n.label) for n in tree.root.children)
         assert all(lot in labels for lot in made.new_ids)
+
+
+async def test_ctrl_p_with_nobody_logged_in_prints_nothing(station: Station) -> None:
+    import dataclasses
+
+    from station.tui.screens.label_preview import LabelPreviewScreen
+
+    for text in ("B-1001", "BOL-778001", "SL0041871", f"00{P1}", "#LOGOUT"):
+        station.recorder.handle(Scan(text))
+    assert station.workflow.operator is None
+    config = dataclasses.replace(station.config, printers=("dir:///tmp/station-test-labels",))
+    station.config = config
+    station.printing.config = config
+    app = make_app(station)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LotsScreen)
+        table = screen.query_one("#lot-table")
+        table.move_cursor(row=table.get_row_index(P1))  # type: ignore[attr-defined]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, LabelPreviewScreen)  # previewing needs nobody
+        await pilot.press("enter")
+        await pilot.pause()
+        message = str(screen.query_one("#lots-message", Static).render())
+        assert "needs a logged-in operator" in message
+        assert station.printing.jobs() == []
+        kinds = [s.event.kind.value for s in station.log.events()]
+        assert kinds[-1] == "print.refused"

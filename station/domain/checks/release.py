@@ -66,6 +66,15 @@ class ReleaseRecord:
     """The RELEASE_COMPLETED event: the shipping record, with the outbound manifest."""
 
 
+class HandEntry(StrEnum):
+    """``[release] hand_entry``: what the release dock does with a unit id typed by hand."""
+
+    REFUSE = "refuse"
+    """Refused: units are taken only by their label (the default)."""
+    SUPERVISOR = "supervisor"
+    """Taken only with a supervisor's badge, PIN and reason."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReleaseUnit:
     """A unit scanned into a release, with what its check found at that moment."""
@@ -84,6 +93,10 @@ class ReleaseUnit:
     checked_at: str
     checked_by: str | None
     seq: int
+    entry: str = "scan"
+    """``scan`` (a label or code read), or ``hand`` for a unit id typed by hand."""
+    authorised_by: str | None = None
+    """The supervisor who authorised a hand entry."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,9 @@
 Parsing checks each AI on its own; these rules look at the AIs of one scan
 together: an AI repeated with a different value, pairs of AIs the GS1 Barcode
 Syntax Dictionary declares mutually exclusive, and what a digital signature
-(8030) requires of the keys beside it. Requisite AIs are deliberately absent:
-they hold over all the barcodes of a label, not per scan (see
-`station.domain.scanning.classify`).
+(8030) requires of the keys beside it. Requisite AIs hold over all the barcodes of
+a label rather than per scan: they are `station.domain.gs1.requisites`, which also
+applies these rules across one label's barcodes.
 
     >>> [f.message for f in association_findings([("01", "09521234543213"), ("37", "5")])]
     ['AIs (01) and (37) must not appear together.']

@@ -3,8 +3,11 @@
 Whatever form GS1 data arrived in (element string, bracketed, Digital Link),
 once it is a list of elements it is judged the same way: the check digit of
 every GS1 key, the ITIP piece number, biip's own GTIN/SSCC/GLN errors, the
-date rules per AI, and the associations between the AIs of the symbol. All
-findings are collected, so one scan reports everything wrong with it.
+date rules per AI, the associations between the AIs of the symbol, and the
+requisite AIs (`station.domain.gs1.requisites`): an error in a Digital Link URI, a
+warning carried by the `Gs1Code` for one element string, which may be one of a
+label's several barcodes. All findings are collected, so one scan reports everything
+wrong with it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from station.domain.gs1.associations import association_findings
 from station.domain.gs1.check_digits import ai_check_digit_finding
 from station.domain.gs1.dates import DATE_FORMATS, parse_dates
 from station.domain.gs1.element_string import Element, at_position
+from station.domain.gs1.requisites import missing_requisites, requisite_warnings
 from station.domain.printable import printable, quoted
 from station.domain.scanning.code_errors import error_finding
 from station.domain.scanning.codes import Code, Gs1Code, Gs1Form, InvalidCode
@@ -47,9 +51,21 @@ def gs1_code(elements: Sequence[Element], evidence: str, sym: str | None, form: 
                 findings.append(error_finding(FindingCode.INVALID_CODE, message))
     ais = tuple((element.ai.ai, element.value) for element in elements)
     findings.extend(association_findings(ais))
+    if form is Gs1Form.DIGITAL_LINK:
+        findings.extend(
+            error_finding(FindingCode.INVALID_CODE, f"{message} in the same Digital Link URI.")
+            for _, message in missing_requisites([ai for ai, _ in ais])
+        )
     if findings:
         return InvalidCode(text=evidence, findings=tuple(findings))
-    return Gs1Code(text=evidence, form=form, ais=ais, symbology=sym, dates=tuple(dates))
+    return Gs1Code(
+        text=evidence,
+        form=form,
+        ais=ais,
+        symbology=sym,
+        dates=tuple(dates),
+        findings=requisite_warnings(ais),
+    )
 
 
 def _element_finding(element: Element) -> Finding | None:

@@ -58,6 +58,15 @@ IDENTIFICATION_KEYS = frozenset(
 )
 """AIs of the GS1 identification keys."""
 
+_DICTIONARY_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    # (8010) CPID is "Y..30,gcppos1" in the GS1 syntax dictionary: 1 to 30 CSET 39
+    # characters starting with a GS1 Company Prefix (at least 4 digits). biip's table
+    # asks for 5 to 30 characters of any CSET 39 kind, so it refuses "0200" and takes
+    # "A1234"; the dictionary decides.
+    "8010": (re.compile(r"[0-9]{4}[#\-/0-9A-Z]{0,26}"), "Y..30 starting with a GS1 Company Prefix"),
+}
+"""AIs whose value the dictionary defines differently from biip: (pattern, format shown)."""
+
 _BIIP_CONFIG = ParseConfig(
     # Dates are checked in `dates`, with the GS1 date rules per AI and a
     # message naming what is wrong; biip would also misread AI 7007's second date.
@@ -105,10 +114,13 @@ def parse_element_string(content: str) -> list[Element]:
             )
             raise Gs1Error(message) from None
         candidate = rest[len(ai.ai) :].split(GS, 1)[0]
-        try:
-            parsed = GS1ElementString.extract(rest, config=_BIIP_CONFIG)
-        except ParseError:
-            raise Gs1Error(_value_error(ai, candidate, position)) from None
+        if ai.ai in _DICTIONARY_FORMATS:
+            parsed = _by_dictionary(ai, candidate, position)
+        else:
+            try:
+                parsed = GS1ElementString.extract(rest, config=_BIIP_CONFIG)
+            except ParseError:
+                raise Gs1Error(_value_error(ai, candidate, position)) from None
         if ai.separator_required and parsed.value != candidate:
             # Only predefined-length AIs may run into the next AI; any other
             # value ends at GS or at the end of the data. biip would instead
@@ -125,11 +137,28 @@ def parse_element_string(content: str) -> list[Element]:
 def parse_ai_value(ai_code: str, value: str, position: int | None) -> Element:
     """The element for a known AI (a key of `GS1_AIS`) and its whole value; else `Gs1Error`."""
     ai = GS1_AIS[ai_code]
+    if ai_code in _DICTIONARY_FORMATS:
+        parsed = _by_dictionary(ai, value, position)
+        return Element(ai=ai, value=parsed.value, parsed=parsed, position=position)
     try:
         parsed = GS1ElementString.parse(ai_code + value, config=_BIIP_CONFIG)
     except ParseError:
         raise Gs1Error(_value_error(ai, value, position)) from None
     return Element(ai=ai, value=parsed.value, parsed=parsed, position=position)
+
+
+def _by_dictionary(
+    ai: GS1ApplicationIdentifier, value: str, position: int | None
+) -> GS1ElementString:
+    """The element for an AI whose format `_DICTIONARY_FORMATS` gives, or `Gs1Error`."""
+    pattern, shown = _DICTIONARY_FORMATS[ai.ai]
+    if not pattern.fullmatch(value):
+        found = quoted(value, 40) if value else "nothing"
+        raise Gs1Error(
+            f"Invalid value for AI ({ai.ai}) {ai.data_title}{at_position(position)}: "
+            f"expected {shown}, found {found}."
+        )
+    return GS1ElementString(ai=ai, value=value, pattern_groups=[value])
 
 
 def at_position(position: int | None) -> str:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, TypeAlias
 
-from station.domain.manifest.model import Place
+from station.domain.manifest.model import Place, UpstreamLot
 from station.domain.printable import quoted
 
 __all__ = [
@@ -77,6 +77,9 @@ class Origin:
     shipment_id: str | None = None
     """The inbound shipment it arrived in."""
     bill_of_lading: str | None = None
+    upstream: tuple[UpstreamLot, ...] = ()
+    """The lots upstream of its vendor, as the vendor's station wrote them in the manifest
+    (`ContentLine.provenance`): where a lot received from another station came from."""
 
 
 class ProvenanceProblemCode(StrEnum):
@@ -140,6 +143,14 @@ class ProvenanceSummary:
     last_manufactured: dt.date | None
     problems: tuple[ProvenanceProblem, ...]
     """Cycles, then missing links, then received lots lacking moving data, by lot id."""
+    upstream: tuple[tuple[str, UpstreamLot], ...] = ()
+    """Beyond the vendors: each lot upstream of a received lot, as (received lot id, entry),
+    in the order of `received`, then as the vendor's manifest listed them."""
+
+    @property
+    def upstream_vendors(self) -> tuple[str, ...]:
+        """Distinct vendors upstream of the vendors, sorted."""
+        return tuple(sorted({entry.vendor for _, entry in self.upstream if entry.vendor}))
 
     @property
     def determined(self) -> bool:
@@ -191,6 +202,7 @@ class Genealogy:
             first_manufactured=min(dates, default=None),
             last_manufactured=max(dates, default=None),
             problems=trace.cycles + trace.missing + tuple(gaps),
+            upstream=tuple((o.lot_id, entry) for o in received for entry in o.upstream),
         )
 
     def trace(self, lot_id: str) -> Trace:

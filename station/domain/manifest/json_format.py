@@ -290,6 +290,7 @@ def _provenance(obj: Mapping[str, Any], path: str, out: Problems) -> tuple[Upstr
             place_of_manufacture=_place(entry, at, out),
             date_of_manufacture=_made(entry, at, out),
             shipment_id=read_text(entry, "shipment_id", at, out),
+            via=read_text(entry, "via", at, out),
         )
         if len(out) == before and lot_id is not None:
             entries.append(upstream)

@@ -19,6 +19,7 @@ this module; it imports none of them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -168,6 +169,12 @@ class UpstreamLot:
     shipment_id: str | None = None
     """The inbound shipment the lot arrived in at the shipping site."""
 
+    via: str | None = None
+    """For a lot further upstream: the `lot_id` of the entry it reached the shipping site
+    inside (that lot's own manifest named it in its provenance). None for the shipping
+    site's own received lots. Following `via` from any entry walks the chain down to the
+    shipping site: the whole upstream chain, however many stations it crossed."""
+
     def as_dict(self) -> dict[str, Any]:
         """JSON form, as in ``config/manifest.schema.json``."""
         place = self.place_of_manufacture
@@ -180,7 +187,31 @@ class UpstreamLot:
             "place_of_manufacture": None if place is None else place.as_dict(),
             "date_of_manufacture": None if made is None else made.isoformat(),
             "shipment_id": self.shipment_id,
+            "via": self.via,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UpstreamLot:
+        """An entry back from `as_dict`'s form, as the event log keeps it (already checked)."""
+        place = data.get("place_of_manufacture")
+        made = data.get("date_of_manufacture")
+        return cls(
+            lot_id=str(data.get("lot_id") or ""),
+            gtin=data.get("gtin"),
+            lot=data.get("lot"),
+            vendor=data.get("vendor"),
+            place_of_manufacture=Place(
+                facility=place.get("facility"),
+                city=place.get("city"),
+                country=place.get("country"),
+                region=place.get("region"),
+            )
+            if place
+            else None,
+            date_of_manufacture=dt.date.fromisoformat(made) if made else None,
+            shipment_id=data.get("shipment_id"),
+            via=data.get("via"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

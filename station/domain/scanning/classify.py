@@ -44,9 +44,10 @@ GS1 data is parsed with biip, plus the checks biip leaves out: check digits of
 every GS1 key (biip only reports GTIN, SSCC and GLN ones as data), calendar
 dates, repeated AIs that disagree, mutually exclusive AIs, the digital
 signature's key rule, and the Digital Link path and query rules. Requisite AIs
-(``(02)`` needs ``(37)``, ...) are not checked here: the GS1 syntax dictionary
-evaluates them "over the combined data received from all GS1 carriers marking
-a physical item", and a logistic label splits its AIs over several barcodes.
+(``(02)`` needs ``(37)``, ...) hold "over the combined data received from all GS1
+carriers marking a physical item" (GS1 syntax dictionary), and a logistic label splits
+its AIs over several barcodes: a missing one makes a Digital Link URI invalid but is
+only a warning on one element string (`station.domain.gs1.requisites`).
 
 This module holds the decision order and the site's rules; the GS1 parts sit in
 `station.domain.gs1`: `element_string` (element strings on top of biip),

@@ -55,6 +55,9 @@ class Gs1Code:
     """AIM symbology identifier (``]C1``, ``]d2``, ``]Q3``, ``]e0``) when known."""
     dates: tuple[tuple[str, dt.date], ...] = ()
     """Parsed GS1 dates (AIs 11, 13, 15, 17, ...) by AI."""
+    findings: tuple[Finding, ...] = ()
+    """Warnings that do not make the code invalid: requisite AIs this barcode lacks, which
+    another barcode on the same label must carry (REQUISITE_AI_MISSING)."""
 
     def get(self, ai: str) -> str | None:
         """Value of the first occurrence of `ai`, or None."""

@@ -265,6 +265,8 @@ def _origin(line: Mapping[str, Any], shipment_id: str, bol: str | None) -> dict[
         "eudr": (line.get("origin") or {}).get("eudr"),
         "shipment_id": shipment_id,
         "bill_of_lading": bol,
+        # The chain upstream of the shipping site, as its outbound manifest gave it.
+        "provenance": list(line.get("provenance") or []),
     }
 
 

@@ -22,6 +22,7 @@ class PrintState:
     SENT = "sent"
     UNCERTAIN = "uncertain"
     REPRINTED = "reprinted"
+    REFUSED = "refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class PrintJob:
     reprint_of: str | None
     reason: str | None
     queued_at: str
+    queued_by: str | None = None
+    """The operator who queued (or confirmed the reprint of) the job."""
 
 
 class PrintProjector:
@@ -87,13 +90,19 @@ class PrintProjector:
                     " WHERE job_id = ?",
                     (state, payload["error"], payload.get("retry_at"), payload["job_id"]),
                 )
+            case EventKind.PRINT_REFUSED if payload.get("job_id"):
+                # A refusal at queue time names no job; one at send time stops the job.
+                conn.execute(
+                    "UPDATE print_jobs SET state = ?, last_error = ? WHERE job_id = ?",
+                    (PrintState.REFUSED, payload["reason"], payload["job_id"]),
+                )
             case _:
                 pass
 
 
 _COLUMNS = (
     "job_id, lot_id, template, printer, state, attempts, last_error, next_attempt_at,"
-    " reprint_of, reason, queued_at"
+    " reprint_of, reason, queued_at, queued_by"
 )
 
 

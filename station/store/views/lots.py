@@ -11,7 +11,7 @@ from typing import Any
 
 from station.domain.lots.lot_state import LotState
 from station.domain.lots.provenance import Genealogy, Origin
-from station.domain.manifest.model import Place
+from station.domain.manifest.model import Place, UpstreamLot
 from station.store.rows import Row, columns, many, one, record
 
 
@@ -169,6 +169,7 @@ def origin_from_json(lot_id: str, data: dict[str, Any]) -> Origin:
         date_of_manufacture=dt.date.fromisoformat(made) if made else None,
         shipment_id=data.get("shipment_id"),
         bill_of_lading=data.get("bill_of_lading"),
+        upstream=tuple(UpstreamLot.from_dict(entry) for entry in data.get("provenance") or ()),
     )
 
 

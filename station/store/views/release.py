@@ -54,7 +54,16 @@ _UNIT_FIELDS = (
     "seq",
 )
 _RELEASES = f"SELECT {columns(_RELEASE_FIELDS)} FROM releases"
-_UNITS = f"SELECT {columns(_UNIT_FIELDS)} FROM release_units"
+# How a unit came in (``entry``: ``hand`` for a typed id) lives in its check's event.
+_ENTRY_FIELDS = ("entry", "authorised_by")
+_UNITS = (
+    f"SELECT {columns(_UNIT_FIELDS)}, "
+    + ", ".join(
+        f"(SELECT json_extract(payload, '$.{name}') FROM events WHERE id = release_units.event_id)"
+        for name in _ENTRY_FIELDS
+    )
+    + " FROM release_units"
+)
 _RELEASES_OF_UNIT = (
     f"SELECT {columns(_RELEASE_FIELDS, 'r')}"
     " FROM releases r JOIN release_units u ON u.release_id = r.release_id"
@@ -238,12 +247,13 @@ def _release(row: Row) -> ReleaseRecord:
 def _unit(row: Row) -> ReleaseUnit:
     return record(
         ReleaseUnit,
-        _UNIT_FIELDS,
+        _UNIT_FIELDS + _ENTRY_FIELDS,
         row,
         ok=bool,
         findings=findings_from_json,
         quantity=_decimal,
         seq=int,
+        entry=lambda value: value or "scan",
     )
 
 

@@ -50,6 +50,7 @@ NO_EPCIS: Final = frozenset(
         EventKind.PRINT_SENT,
         EventKind.PRINT_FAILED,
         EventKind.PRINT_REPRINT,
+        EventKind.PRINT_REFUSED,
         EventKind.RELEASE_OPENED,
         EventKind.RELEASE_UNIT_REMOVED,
         EventKind.RELEASE_SEAL_APPLIED,

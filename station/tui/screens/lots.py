@@ -152,9 +152,10 @@ class LotsScreen(ScanScreen):
         def printed(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            operator = self.station.workflow.operator
+            # Whoever is logged in at this terminal's dock asks for the label.
+            operator = self.station.workflow.operator or self.station.release.operator
             try:
-                job = self.station.printing.queue(lot_id, operator.id if operator else None)
+                job = self.station.printing.queue(lot_id, operator)
             except StationError as exc:
                 message.update(Text(str(exc), style="bold red"))
                 self.app.bell()
