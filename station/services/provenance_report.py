@@ -21,6 +21,7 @@ from station.config import StationConfig
 from station.domain.events import Event
 from station.domain.operators import Operator
 from station.ports import Clock
+from station.services.provenance_claims import claims_html, claims_section
 from station.services.trace import TraceNode, trace
 from station.store.eventlog import EventLog
 from station.store.views.lots import SqliteLotView
@@ -118,6 +119,7 @@ def build_report(station: ReportSources, lot_id: str) -> dict[str, Any] | None:
                 {**entry.as_dict(), "received_as": received} for received, entry in summary.upstream
             ],
         },
+        "claims": claims_section(station.lots, lot_id, station.config.claims),
         "genealogy": root.as_dict(),
         "documents": documents,
         "receiving_and_holds": receiving,
@@ -215,6 +217,8 @@ def render_html(report: dict[str, Any]) -> str:
     out.append(_tree(report["genealogy"]))
     if p["upstream"]:
         out.append(_upstream(p["upstream"]))
+    if report.get("claims"):
+        out.append(claims_html(report["claims"]))
     out.append(
         "<h2>Documents</h2><table><tr><th>Shipment</th><th>Bill of lading</th>"
         "<th>Purchase orders</th><th>Seller</th><th>Seals</th></tr>"

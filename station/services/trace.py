@@ -183,6 +183,22 @@ def _upstream_line(entry: dict[str, Any]) -> str:
     )
 
 
+def origin_claim_lines(origin: dict[str, Any]) -> list[str]:
+    """What a received lot counts as for the site's claims, and its EUDR data, in words."""
+    lines = []
+    claim = origin.get("claim")
+    if isinstance(claim, dict):
+        said = printable(str(claim.get("claim") or "no claim"), 60)
+        verdict = "verified" if claim.get("verified") else "NOT verified: counted as other"
+        lines.append(f"claim: {said} ({verdict}; group {printable(str(claim.get('group')), 20)})")
+    eudr = origin.get("eudr")
+    if isinstance(eudr, dict):
+        refs = ", ".join(printable(str(r), 30) for r in eudr.get("dds_references") or ()) or "none"
+        country = printable(str(eudr.get("country") or "?"), 8)
+        lines.append(f"EUDR: produced in {country}, due-diligence statements {refs}")
+    return lines
+
+
 def render_text(node: TraceNode, *, forward: bool = False) -> str:
     """The tree as indented plain text."""
     lines: list[str] = []
@@ -208,6 +224,7 @@ def render_text(node: TraceNode, *, forward: bool = False) -> str:
             lines.extend(
                 f"{inner}upstream: {_upstream_line(u)}" for u in n.origin.get("provenance") or ()
             )
+            lines.extend(f"{inner}{line}" for line in origin_claim_lines(n.origin))
         if n.receipt:
             r = n.receipt
             seals = ", ".join(f"{s['seal']} {s['status']}" for s in r["seals"]) or "none"

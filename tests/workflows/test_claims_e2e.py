@@ -19,6 +19,8 @@ from station.domain.claims.report import claims_rows
 from station.domain.events import EventKind
 from station.domain.lots.transform_plan import TransformKind
 from station.domain.manifest.json_format import parse_manifest_json
+from station.services.provenance_report import build_report, render_html
+from station.services.trace import render_text, trace
 from tests.workflows.release_support import (
     import_order,
     label,
@@ -166,6 +168,22 @@ def test_a_mixed_lot_ships_with_the_lowest_claim_and_a_second_station_starts_fro
         )
         assert done[-1].outcome.headline.startswith("RELEASED"), done[-1].outcome.details
         outbound = a.data_dir / "outbound" / "SHP-2001.json"
+        report = build_report(a, mixed)
+        assert report is not None
+        claims = report["claims"]
+        assert claims["carried"]["claim"] == "SFI 60% Certified Forest Content"
+        assert {i["lot_id"]: i["claim"] for i in claims["inputs"]} == {
+            sscc(1): "SFI 100% Certified Forest Content",
+            sscc(2): "SFI 60% Certified Forest Content",
+        }
+        assert [i["eudr"]["dds_references"] for i in claims["inputs"]] == [["DDS-1"], ["DDS-2"]]
+        page = render_html(report)
+        assert "Category of origin and EUDR data" in page and "DDS-2" in page
+        tree = trace(a.lots, a.view, mixed)
+        assert tree is not None
+        text = render_text(tree)
+        assert "claim: SFI 60% Certified Forest Content (verified; group spf)" in text
+        assert "EUDR: produced in SE, due-diligence statements DDS-1" in text
     finally:
         a.close()
     (shipped,) = parse_manifest_json(outbound.read_text(encoding="utf-8"), "out").manifests

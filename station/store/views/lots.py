@@ -122,6 +122,11 @@ class SqliteLotView:
             lambda row: origin_from_json(lot_id, json.loads(row[0])),
         )
 
+    def lot_origin(self, lot_id: str) -> dict[str, Any] | None:
+        """A received lot's origin as stored (moving data, claim, EUDR data)."""
+        row = self._conn.execute("SELECT origin FROM lots WHERE lot_id = ?", (lot_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
     def claim_of(self, lot_id: str) -> dict[str, Any] | None:
         """The claim a lot carries (a received line's verified claim, or a made lot's)."""
         row = self._conn.execute("SELECT origin FROM lots WHERE lot_id = ?", (lot_id,)).fetchone()
