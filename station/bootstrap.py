@@ -21,6 +21,7 @@ from station.domain.manifest.model import ParsedManifests
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock
 from station.services.device_set import DeviceSet
+from station.services.integrity import integrity_options
 from station.services.print_queue import PrintQueue
 from station.store.eventlog import EventLog
 from station.store.projections.lots import LotProjector
@@ -135,6 +136,7 @@ def open_station(
     log = EventLog.open(
         data_dir / DATABASE_NAME,
         Projectors(ReceivingProjector(), LotProjector(), PrintProjector(), ReleaseProjector()),
+        integrity_options(config),
     )
     view = SqliteReceivingView(log.connection)
     workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)

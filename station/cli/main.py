@@ -9,13 +9,24 @@ lives in its own module, which loads what its commands need only when one runs.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from station import __version__
-from station.cli import claims, configure, devices, headless, lots, records, release, run
+from station.cli import (
+    claims,
+    configure,
+    devices,
+    headless,
+    integrity,
+    lots,
+    records,
+    release,
+    run,
+)
 from station.cli.common import EXIT_ERROR, EXIT_OK
 from station.errors import StationError
 
@@ -32,6 +43,7 @@ class CommandGroup(Protocol):
 GROUPS: tuple[CommandGroup, ...] = (
     run,
     records,
+    integrity,
     headless,
     devices,
     lots,
@@ -72,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_COMMANDS[args.command](args))
     except StationError as exc:
         print(f"station: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.Error as exc:
+        # A read deep in a view found the file damaged (or the disk failing): one line.
+        from station.services.integrity import failure_message  # noqa: PLC0415
+
+        print(f"station: {failure_message(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

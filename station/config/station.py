@@ -15,6 +15,7 @@ from station.config.claims import read_claims
 from station.config.codes import read_codes
 from station.config.devices import read_devices
 from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings, read_identifiers
+from station.config.integrity import IntegritySettings, read_integrity
 from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
 from station.config.operators import read_operators
@@ -38,6 +39,7 @@ TOP_KEYS = (
     "risk",
     "operators",
     "claims",
+    "integrity",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -62,6 +64,7 @@ class StationConfig:
     identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
     labels: LabelSettings = field(default_factory=LabelSettings)
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
+    integrity: IntegritySettings = field(default_factory=IntegritySettings)
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -96,5 +99,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         identifiers=read_identifiers(reader, section("identifiers")),
         labels=read_labels(reader, section("labels")),
         claims=read_claims(reader, section("claims")),
+        integrity=read_integrity(reader, section("integrity")),
         **read_devices(reader, section("devices")),
     )
