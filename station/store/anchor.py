@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from station.errors import StoreError
-from station.store.hashchain import GENESIS, Chain, canonical_json
+from station.store.hashchain import GENESIS, KEYED, Chain, canonical_json
 
 ANCHOR_NAME = "station.anchor.json"
 FORMAT = "station-anchor/1"
@@ -190,8 +190,8 @@ class AnchorFile:
         if expected is None:
             return None  # no secret here: `chain_problem` speaks for a keyed log
         if mac is None:
-            if record.head.seq == 0:
-                return None  # written before the secret, for a log that never held an event
+            if record.chain != KEYED:
+                return None  # an unkeyed log's anchor: `chain_problem` speaks of the secret
             return f"{self.name} is not sealed, though the chain is keyed: it was rewritten"
         if mac != expected:
             return f"{self.name} was edited without the station's secret (its seal does not hold)"

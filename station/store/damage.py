@@ -16,6 +16,8 @@ from station.errors import StoreError
 
 # SQLite primary result codes (sqlite3.h): the low byte of an extended code.
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 10, 11, 13, 26
+SQLITE_IOERR_SHORT_READ = SQLITE_IOERR | (2 << 8)
+"""A page SQLite expects is past the end of the file (or of its WAL): it was cut."""
 _DAMAGE_CODES = {SQLITE_CORRUPT, SQLITE_NOTADB}
 
 
@@ -55,7 +57,7 @@ def is_damage(exc: BaseException) -> bool:
     if not isinstance(exc, sqlite3.DatabaseError):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in _DAMAGE_CODES:
+    if code is not None and (code & 0xFF in _DAMAGE_CODES or code == SQLITE_IOERR_SHORT_READ):
         return True
     text = str(exc)
     return "malformed" in text or "not a database" in text
@@ -72,10 +74,18 @@ def is_full(exc: BaseException) -> bool:
 def store_error(path: Path | None, exc: sqlite3.Error | OSError) -> StoreError:
     """`exc` as the `StoreError` a person is shown: damaged, full, or SQLite's own words."""
     detail = str(exc) or type(exc).__name__
+    if getattr(exc, "sqlite_errorcode", None) == SQLITE_IOERR_SHORT_READ:
+        detail += " (part of the file is missing: it was truncated)"
     if is_damage(exc):
         return DamagedStoreError(damaged_message(path, detail))
     if is_full(exc):
         return StoreFullError(full_message(path, detail))
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == SQLITE_IOERR:
+        return StoreError(
+            f"{_named(path)} cannot be read or written ({detail}): check the disk "
+            "(`dmesg`, `smartctl`) and run `station check-db`"
+        )
     return StoreError(f"{_named(path)} failed: {detail}")
 
 

@@ -193,7 +193,11 @@ class EventLog:
             options=options,
             problems=problems,
         )
-        if not problems and (record is None or record.file_identity != log._guard.identity):
+        stale = record is None or (record.file_identity, record.chain) != (
+            log._guard.identity,
+            meta.chain,
+        )
+        if not problems and stale:
             log.write_anchor()
         return log
 

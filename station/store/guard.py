@@ -57,6 +57,13 @@ def file_identity(path: Path) -> Identity | None:
     return (info.st_dev, info.st_ino)
 
 
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+
+
 def wal_path(path: Path) -> Path:
     """SQLite's write-ahead log beside the database."""
     return path.with_name(path.name + "-wal")
@@ -71,6 +78,7 @@ class WriteGuard:
         self.refusal = refusal
         self.identity = file_identity(path)
         self._wal = file_identity(wal_path(path))
+        self._wal_size = _size(wal_path(path))
         self.known = LogTail(conn).head()
         self.database_id: str | None = None
 
@@ -97,7 +105,11 @@ class WriteGuard:
             )
 
     def check_file(self) -> None:
-        """The files at the database's path are still the ones this process opened."""
+        """The files at the database's path are still the ones this process opened.
+
+        SQLite never shortens the WAL while a connection is open (nothing here sets
+        ``journal_size_limit`` or checkpoints with TRUNCATE), so a shorter one was cut.
+        """
         wal = file_identity(wal_path(self.path))
         if self._wal is None:
             self._wal = wal
@@ -106,6 +118,13 @@ class WriteGuard:
                 f"the station database {str(self.path)!r} was deleted or replaced while "
                 "the station was running"
             )
+        size = _size(wal_path(self.path))
+        if size < self._wal_size:
+            self.refuse(
+                f"the write-ahead log of {str(self.path)!r} was truncated while the station "
+                f"was running ({size} bytes, it had {self._wal_size})"
+            )
+        self._wal_size = size
 
     def refuse(self, why: str) -> None:
         """Refuse this commit and every later one, saying `why` and what to do."""
@@ -135,7 +154,13 @@ def opening_problems(
     witness = anchor.witness()
     assert witness is not None
     problem = disagreement(witness, None if meta is None else meta.database_id, LogTail(conn))
-    return [p for p in (problem, seal) if p]
+    modes = None
+    if meta is not None and not problem and meta.chain != record.chain:
+        modes = (
+            f"{anchor.name} says the chain is {record.chain}, the database says {meta.chain}: "
+            "one of them was rewritten"
+        )
+    return [p for p in (problem, seal, modes) if p]
 
 
 def refuse_missing(path: Path, anchor: AnchorFile, record: AnchorRecord) -> None:
