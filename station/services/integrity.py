@@ -87,7 +87,11 @@ def _verify(log: EventLog, options: IntegrityOptions, since_anchor: bool) -> Log
     else:
         check.notes.append(f"{report.message} ({_mode_words(mode)})")
     if check.ok:
-        record = log.write_anchor(verified=report.head)
+        try:
+            record = log.write_anchor(verified=report.head)
+        except StoreError as exc:
+            check.notes.append(f"the anchor could not be updated: {exc}")
+            return check
         if record is not None:
             check.notes.append(
                 f"anchor {str(log.anchor.path) if log.anchor else ''!r}: head "

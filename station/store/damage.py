@@ -73,7 +73,8 @@ def is_full(exc: BaseException) -> bool:
 
 def store_error(path: Path | None, exc: sqlite3.Error | OSError) -> StoreError:
     """`exc` as the `StoreError` a person is shown: damaged, full, or SQLite's own words."""
-    detail = str(exc) or type(exc).__name__
+    detail = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+    detail = detail or type(exc).__name__
     if getattr(exc, "sqlite_errorcode", None) == SQLITE_IOERR_SHORT_READ:
         detail += " (part of the file is missing: it was truncated)"
     if is_damage(exc):

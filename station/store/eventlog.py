@@ -198,7 +198,10 @@ class EventLog:
             meta.chain,
         )
         if not problems and stale:
-            log.write_anchor()
+            # A full disk must not keep the log from opening: the anchor lags until a
+            # later write succeeds, as after a crash.
+            with contextlib.suppress(StoreError):
+                log.write_anchor()
         return log
 
     @property
@@ -237,7 +240,10 @@ class EventLog:
             kept = verified if verified is not None else current.verified
             return replace(new, station_id=station_id or current.station_id, verified=kept)
 
-        record = self.anchor.update(change)
+        try:
+            record = self.anchor.update(change)
+        except OSError as exc:
+            raise store_error(self.anchor.path, exc) from exc
         if not meta.anchored:
             mark_anchored(self._conn)
             self.meta = replace(meta, anchored=True)
