@@ -64,7 +64,9 @@ def integrity_options(config: StationConfig) -> IntegrityOptions:
 def verify_log(config: StationConfig, database: Path, *, since_anchor: bool = False) -> LogCheck:
     """Check the chain and the anchor of the log at `database`; record the head reached."""
     options = integrity_options(config)
-    log = EventLog.open(database, None, options, tolerant=True)
+    # No quick_check: the chain check reads every event (or only the new ones, quickly)
+    # and names any damage it meets; `check_db` runs SQLite's full check.
+    log = EventLog.open(database, None, options, tolerant=True, quick_check=False)
     try:
         return _verify(log, options, since_anchor)
     finally:
@@ -146,7 +148,7 @@ def check_db(config: StationConfig, database: Path, *, new_anchor: bool = False)
         return check
     check.notes.append(f"SQLite integrity check of {str(database)!r}: ok")
     options = integrity_options(config)
-    log = EventLog.open(database, None, options, tolerant=True)
+    log = EventLog.open(database, None, options, tolerant=True, quick_check=False)
     try:
         anchor_lost = log.anchor is not None and not log.anchor.exists()
         if new_anchor and not anchor_lost:

@@ -111,11 +111,15 @@ class EventLog:
         options: IntegrityOptions | None = None,
         *,
         tolerant: bool = False,
+        quick_check: bool = True,
     ) -> EventLog:
         """Open (creating if needed) the database at `path`, check it and migrate it.
 
         `StoreError` when the file is damaged, or (unless `tolerant`) when it is not
         the log its anchor names, or its chain disagrees with the configured secret.
+        `quick_check` runs SQLite's check of the whole file first (about 2 s per
+        million events): a process that will write must never write into a damaged
+        file; a check that reads every event anyway may skip it.
         """
         options = options or IntegrityOptions()
         chain = Chain(options.secret)
@@ -141,6 +145,7 @@ class EventLog:
                 record=record,
                 seal=seal,
                 tolerant=tolerant,
+                check=quick_check,
             )
         except sqlite3.Error as exc:
             conn.close()
@@ -163,6 +168,7 @@ class EventLog:
         record: AnchorRecord | None,
         seal: str | None,
         tolerant: bool,
+        check: bool,
     ) -> EventLog:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -170,7 +176,7 @@ class EventLog:
         conn.execute("PRAGMA busy_timeout=5000")
         # 32 MB of page cache keeps large manifests and hot indexes in memory.
         conn.execute("PRAGMA cache_size=-32000")
-        damage = quick_check(conn)
+        damage = quick_check(conn) if check else []
         if damage:
             raise DamagedStoreError(damaged_message(path, "; ".join(damage[:3])))
         problems = opening_problems(conn, anchor, record, seal, read_meta(conn))

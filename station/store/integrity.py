@@ -102,15 +102,15 @@ def ensure_meta(conn: sqlite3.Connection, chain: Chain, *, may_rekey: bool) -> D
     conn.execute("BEGIN IMMEDIATE")
     try:
         meta = read_meta(conn)
-        (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
+        events = conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None
         if meta is None:
             (last,) = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()
-            mode = chain.mode if events == 0 else PLAIN
+            mode = PLAIN if events else chain.mode
             _put(conn, "database_id", uuid.uuid4().hex)
             _put(conn, "created_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
             _put(conn, "canonical_from", str(int(last) + 1))
             _set_chain(conn, mode, chain)
-        elif may_rekey and events == 0 and meta.chain != chain.mode:
+        elif may_rekey and not events and meta.chain != chain.mode:
             _set_chain(conn, chain.mode, chain)
         conn.execute("COMMIT")
     except BaseException:
