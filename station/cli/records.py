@@ -162,8 +162,9 @@ def cmd_events(args: argparse.Namespace) -> int:
 def cmd_verify_log(args: argparse.Namespace) -> int:
     if args.archive is not None:
         from station.services.archive import verify_archive  # noqa: PLC0415
+        from station.services.integrity import integrity_options  # noqa: PLC0415
 
-        checked = verify_archive(args.archive)
+        checked = verify_archive(args.archive, integrity_options(config_from_args(args)).secret)
         print(f"{'OK' if checked.ok else 'BROKEN'}: {checked.message}")
         return EXIT_OK if checked.ok else EXIT_INVALID
     from station.cli.integrity import run_check  # noqa: PLC0415

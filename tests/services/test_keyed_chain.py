@@ -19,7 +19,8 @@ import pytest
 from station.bootstrap import open_station
 from station.config import StationConfig, load_config
 from station.errors import StoreError
-from station.services.integrity import verify_log
+from station.services.archive import verify_archive, write_archive
+from station.services.integrity import integrity_options, verify_log
 from station.store.hashchain import GENESIS, chain_hash, event_body
 from tests.conftest import DEMO_DIR, EXAMPLE_CONFIG, REPO
 
@@ -222,3 +223,29 @@ def test_a_new_empty_log_takes_the_secret_configured_before_its_first_event(
     filled(config, data)
     check = verify_log(config, data / DB)
     assert check.ok and "keyed: HMAC-SHA256" in check.lines[0], check.lines
+
+
+def test_an_archive_of_a_keyed_log_is_checked_with_the_secret(
+    keyed: tuple[StationConfig, Path], tmp_path: Path
+) -> None:
+    config, data = keyed
+    station = open_station(config, data)
+    try:
+        out = tmp_path / "period.zip"
+        first = next(iter(station.log.events())).event.recorded_at.date()
+        count = write_archive(
+            out,
+            station.log.events(),
+            station_id=config.station_id,
+            start=first,
+            end=first,
+            reports={},
+            chain=station.log.chain.mode,
+        )
+    finally:
+        station.close()
+    assert count > 0
+    options = integrity_options(config)
+    assert verify_archive(out, options.secret).ok
+    without = verify_archive(out)
+    assert not without.ok and "only its order and links were checked" in without.message
