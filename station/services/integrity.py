@@ -21,7 +21,7 @@ from station.store.anchor import EMPTY, Head
 from station.store.damage import integrity_check, store_error
 from station.store.eventlog import EventLog, IntegrityOptions
 from station.store.hashchain import KEYED, PLAIN
-from station.store.integrity import load_secret
+from station.store.integrity import chain_problem, load_secret
 
 __all__ = ["LogCheck", "check_db", "failure_message", "integrity_options", "verify_log"]
 
@@ -75,9 +75,12 @@ def verify_log(config: StationConfig, database: Path, *, since_anchor: bool = Fa
 
 def _verify(log: EventLog, options: IntegrityOptions, since_anchor: bool) -> LogCheck:
     check = LogCheck()
+    keyed_without_secret = (
+        options.secret is None and log.meta is not None and log.meta.chain == KEYED
+    )
+    no_key = chain_problem(log.meta, log.chain) if log.meta and keyed_without_secret else None
     for problem in log.problems:
-        unchecked = options.secret is None and log.meta is not None and log.meta.chain == KEYED
-        check.fail(problem, "UNCHECKED" if unchecked else "BROKEN")
+        check.fail(problem, "UNCHECKED" if problem == no_key else "BROKEN")
     start = _start(log, check) if since_anchor else EMPTY
     report = log.verify(start)
     mode = "unknown" if log.meta is None else log.meta.chain

@@ -199,9 +199,10 @@ class EventLog:
             options=options,
             problems=problems,
         )
-        stale = record is None or (record.file_identity, record.chain) != (
+        stale = record is None or (record.file_identity, record.chain, record.head) != (
             log._guard.identity,
             meta.chain,
+            log._guard.known,
         )
         if not problems and stale:
             # A full disk must not keep the log from opening: the anchor lags until a

@@ -91,7 +91,12 @@ class WriteGuard:
         """Inside the write lock: the same file, the same database, our head still there."""
         self.check_file()
         if self.database_id is not None:
-            row = self._conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
+            try:
+                row = self._conn.execute(
+                    "SELECT value FROM meta WHERE key = 'database_id'"
+                ).fetchone()
+            except sqlite3.OperationalError:  # no meta table: an older or foreign file
+                row = None
             if row is None or row[0] != self.database_id:
                 self.refuse(
                     f"the station database {str(self.path)!r} was replaced by another "

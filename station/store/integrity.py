@@ -99,6 +99,9 @@ def ensure_meta(conn: sqlite3.Connection, chain: Chain, *, may_rekey: bool) -> D
     never held an event). A log that holds events keeps its mode: `chain_problem`
     says when the configured secret disagrees with it.
     """
+    meta = read_meta(conn)
+    if meta is not None and (not may_rekey or meta.chain == chain.mode):
+        return meta  # the usual open: nothing to write, no write lock taken
     conn.execute("BEGIN IMMEDIATE")
     try:
         meta = read_meta(conn)

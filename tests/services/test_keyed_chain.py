@@ -249,3 +249,17 @@ def test_an_archive_of_a_keyed_log_is_checked_with_the_secret(
     assert verify_archive(out, options.secret).ok
     without = verify_archive(out)
     assert not without.ok and "only its order and links were checked" in without.message
+
+
+def test_a_cut_keyed_log_is_broken_even_without_the_secret(
+    keyed: tuple[StationConfig, Path], tmp_path: Path
+) -> None:
+    _, data = keyed
+    conn = sqlite3.connect(data / DB)
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.execute("DELETE FROM events WHERE seq > (SELECT max(seq) FROM events) - 2")
+    conn.commit()
+    conn.close()
+    check = verify_log(load_config(keyed_config(tmp_path, secret=False)), data / DB)
+    assert check.status == "BROKEN", check.lines
+    assert any("its last 2 events were cut" in p for p in check.problems)
