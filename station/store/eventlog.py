@@ -4,16 +4,13 @@
 transaction (WAL, ``synchronous=FULL``); it returns only after the commit, which is
 what makes a verdict shown on screen durable.
 
-The log also guards that it is still writing where it thinks it is. Opening checks
-the file with SQLite's ``quick_check`` and compares it with its anchor (see
-`station.store.anchor`): a data directory whose log was deleted, emptied, replaced
-or cut is refused, never silently started afresh. Before and after each commit the
-file at the database's path must still be the file that was opened (device and
-inode, of the database and its WAL), still carry this database's id, and still hold
-the head this process last committed; otherwise the commit is refused and the
-verdict says NOT RECORDED, and why. `open(..., tolerant=True)` opens a log that
-disagrees with its anchor or its key anyway, to report it (`problems`), and never
-writes to it.
+Opening checks the file with SQLite's ``quick_check`` and compares it with its
+anchor and any other witnesses (`station.store.anchor`): a data directory whose log
+was deleted, emptied, replaced or cut is refused, never silently started afresh.
+Around each commit `station.store.guard.WriteGuard` checks that the file is still the
+one opened; if not, the commit is refused (NOT RECORDED, and why). With
+``tolerant=True`` a log that disagrees with its anchor or key opens anyway, to be
+reported (`problems`), and is never written to.
 """
 
 from __future__ import annotations
@@ -29,7 +26,14 @@ from typing import Protocol
 
 from station.domain.events import Event, EventKind, StoredEvent
 from station.errors import StoreError
-from station.store.anchor import ANCHOR_NAME, EMPTY, AnchorFile, AnchorRecord, Head
+from station.store.anchor import (
+    ANCHOR_NAME,
+    EMPTY,
+    AnchorFile,
+    AnchorRecord,
+    AnchorSource,
+    Head,
+)
 from station.store.damage import DamagedStoreError, damaged_message, quick_check, store_error
 from station.store.guard import (
     LogTail,
@@ -73,6 +77,8 @@ class IntegrityOptions:
     anchor_every: int = 16
     """Rewrite the anchor after at most this many committed events (and at close)."""
     station_id: str = ""
+    witnesses: tuple[AnchorSource, ...] = ()
+    """Witnesses besides the anchor file (the hub's acknowledged head), checked at open."""
 
 
 class EventLog:
@@ -179,7 +185,10 @@ class EventLog:
         damage = quick_check(conn) if check else []
         if damage:
             raise DamagedStoreError(damaged_message(path, "; ".join(damage[:3])))
-        problems = opening_problems(conn, anchor, record, seal, read_meta(conn))
+        meta_found = read_meta(conn)
+        problems = opening_problems(
+            conn, anchor, record, seal, meta_found, others=options.witnesses
+        )
         if problems and not tolerant:
             raise StoreError(mismatch_message(path, problems))
         migrate(conn)

@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from station.errors import StoreError
-from station.store.anchor import EMPTY, AnchorFile, AnchorRecord, Head, disagreement
+from station.store.anchor import (
+    EMPTY,
+    AnchorFile,
+    AnchorRecord,
+    AnchorSource,
+    Head,
+    disagreement,
+)
 from station.store.integrity import DatabaseMeta
 
 Identity = tuple[int, int]
@@ -146,26 +153,32 @@ def opening_problems(
     record: AnchorRecord | None,
     seal: str | None,
     meta: DatabaseMeta | None,
+    *,
+    others: Sequence[AnchorSource] = (),
 ) -> list[str]:
-    """How the database disagrees with its anchor (read before anything is written)."""
+    """How the database disagrees with its anchor file and any `others` witnesses."""
+    database_id = None if meta is None else meta.database_id
+    problems = [_compare(source, database_id, conn) for source in others]
     if record is None:
         if meta is not None and meta.anchored:
-            return [
+            problems.append(
                 f"{anchor.name} is missing, though this database had one: restore it with "
                 "the rest of the data directory from its backup, or run "
                 "`station check-db --new-anchor` to check the log and anchor its head"
-            ]
-        return []
-    witness = anchor.witness()
-    assert witness is not None
-    problem = disagreement(witness, None if meta is None else meta.database_id, LogTail(conn))
-    modes = None
-    if meta is not None and not problem and meta.chain != record.chain:
-        modes = (
+            )
+        return [p for p in problems if p]
+    problems.insert(0, _compare(anchor, database_id, conn))
+    if meta is not None and not problems[0] and meta.chain != record.chain:
+        problems.append(
             f"{anchor.name} says the chain is {record.chain}, the database says {meta.chain}: "
             "one of them was rewritten"
         )
-    return [p for p in (problem, seal, modes) if p]
+    return [p for p in (*problems, seal) if p]
+
+
+def _compare(source: AnchorSource, database_id: str | None, conn: sqlite3.Connection) -> str | None:
+    witness = source.witness()
+    return None if witness is None else disagreement(witness, database_id, LogTail(conn))
 
 
 def refuse_missing(path: Path, anchor: AnchorFile, record: AnchorRecord) -> None:
