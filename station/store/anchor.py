@@ -15,10 +15,12 @@ still the same file. For that the station keeps witnesses outside the database:
   and when the station closes, under a lock on the directory so a writer and
   `verify-log` never lose each other's update. On a keyed chain it is sealed with
   the station's secret (``mac``), so it cannot be moved back without the secret.
-* The hub's acknowledgement of a station's chain head (a separate issue) is a second
-  `AnchorSource`, off the PC: its `witness` is the last head the hub confirmed. It
-  covers what a local witness cannot: someone removing the whole data directory,
-  anchor included, or holding the secret.
+* The hub's acknowledgement of a station's chain head (``station/hub/chain.py`` keeps
+  it per station) is a second `AnchorSource`, off the PC: its `witness` is the last
+  head the hub confirmed, with no database id (the hub knows the station's chain, not
+  its file). `IntegrityOptions.witnesses` takes it beside the anchor file. It covers
+  what a local witness cannot: someone removing the whole data directory, anchor
+  included, or holding the secret.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ class Witness:
     """What one anchor source vouches for: the log of `database_id` reached `head`."""
 
     source: str
-    database_id: str
+    database_id: str | None
+    """None: a witness that knows the station's chain but not the file (the hub)."""
     head: Head
 
 
@@ -92,7 +95,7 @@ class LogEnd(Protocol):
 def disagreement(witness: Witness, database_id: str | None, log: LogEnd) -> str | None:
     """Why the log does not match what `witness` vouches for; None when it does."""
     source, wanted = witness.source, witness.head
-    if database_id != witness.database_id:
+    if witness.database_id is not None and database_id != witness.database_id:
         found = "has no database id" if database_id is None else f"is database {database_id}"
         return (
             f"the database is not the one {source} names: it {found}, the anchor names "

@@ -1,6 +1,6 @@
 """The database's own identity and chain mode, and the station secret that keys the chain.
 
-The ``meta`` table (migration ``008_meta.sql``) holds facts about the file itself,
+The ``meta`` table (migration ``009_meta.sql``) holds facts about the file itself,
 written when the file is first opened by this version:
 
 * ``database_id``: random, so the anchor beside the file can tell this log from a new
