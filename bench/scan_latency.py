@@ -58,7 +58,7 @@ from station.cli.headless import run_scans
 from station.config import StationConfig, load_config
 from station.domain.events import Event, EventKind
 from station.ports import UnitStatus
-from station.store.hashchain import GENESIS, chain_hash, event_body
+from station.store.hashchain import GENESIS, canonical_json, chain_hash, event_body
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "config" / "station.example.toml"
@@ -192,7 +192,7 @@ def filler_rows(
             payload=payload,
         )
         digest = chain_hash(prev, body)
-        stored_payload = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        stored_payload = canonical_json(payload)  # the stored form, as EventLog.append writes it
         yield (
             first_seq + i,
             event_id,

@@ -21,6 +21,7 @@ from station.domain.manifest.model import ParsedManifests
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock
 from station.services.device_set import DeviceSet
+from station.services.integrity import integrity_options
 from station.services.print_queue import PrintQueue
 from station.store.eventlog import EventLog
 from station.store.projections.claims import ClaimProjector
@@ -145,6 +146,7 @@ def open_station(
             ReleaseProjector(),
             ClaimProjector(),
         ),
+        integrity_options(config),
     )
     view = SqliteReceivingView(log.connection)
     workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)

@@ -87,6 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             start=start,
             end=end,
             reports=reports,
+            chain=station.log.chain.mode,
         )
     print(f"{count} events from {start} to {end} written to {args.out}")
     print(f"check it anywhere with: station verify-log --archive {args.out}")

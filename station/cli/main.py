@@ -9,6 +9,7 @@ lives in its own module, which loads what its commands need only when one runs.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from station.cli import (
     epcis,
     headless,
     hub,
+    integrity,
     lots,
     records,
     release,
@@ -43,6 +45,7 @@ class CommandGroup(Protocol):
 GROUPS: tuple[CommandGroup, ...] = (
     run,
     records,
+    integrity,
     headless,
     devices,
     lots,
@@ -85,6 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_COMMANDS[args.command](args))
     except StationError as exc:
         print(f"station: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.Error as exc:
+        # A read deep in a view found the file damaged (or the disk failing): one line.
+        from station.services.integrity import failure_message  # noqa: PLC0415
+
+        print(f"station: {failure_message(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

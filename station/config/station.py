@@ -16,6 +16,7 @@ from station.config.codes import read_codes
 from station.config.devices import read_devices
 from station.config.epcis import read_epcis
 from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings, read_identifiers
+from station.config.integrity import IntegritySettings, read_integrity
 from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
 from station.config.operators import read_operators
@@ -47,6 +48,7 @@ TOP_KEYS = (
     "epcis",
     "sound",
     "release",
+    "integrity",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -72,6 +74,7 @@ class StationConfig:
     labels: LabelSettings = field(default_factory=LabelSettings)
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
+    integrity: IntegritySettings = field(default_factory=IntegritySettings)
     epcis: EpcisSettings | None = None
     """``[epcis]``: how events are written as EPCIS (`epcis_settings` fills the default)."""
     hand_entry: HandEntry = HandEntry.REFUSE
@@ -124,5 +127,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
             reader, section("epcis"), station_id=station_id, site=identifiers.site_code
         ),
         hand_entry=read_release(reader, section("release")),
+        integrity=read_integrity(reader, section("integrity")),
         **read_devices(reader, section("devices")),
     )

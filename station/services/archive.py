@@ -24,7 +24,7 @@ from typing import Any
 
 from station.domain.events import StoredEvent
 from station.errors import StationError
-from station.store.hashchain import chain_hash, event_body
+from station.store.hashchain import KEYED, PLAIN, Chain, event_body
 
 __all__ = ["ArchiveReport", "verify_archive", "write_archive"]
 
@@ -52,6 +52,7 @@ def write_archive(
     start: dt.date,
     end: dt.date,
     reports: dict[str, str],
+    chain: str = PLAIN,
 ) -> int:
     """Write the events recorded from `start` to `end` (inclusive); return how many."""
     # From the first event of the period to its last, with anything between them (a
@@ -70,6 +71,7 @@ def write_archive(
     meta = {
         "format": FORMAT,
         "station_id": station_id,
+        "chain": chain,
         "from": start.isoformat(),
         "to": end.isoformat(),
         "events": len(chosen),
@@ -107,8 +109,12 @@ def _row(stored: StoredEvent) -> dict[str, Any]:
     }
 
 
-def verify_archive(path: Path) -> ArchiveReport:
-    """Check an archive written by `write_archive`, with nothing but its content."""
+def verify_archive(path: Path, secret: bytes | None = None) -> ArchiveReport:
+    """Check an archive written by `write_archive`, with nothing but its content.
+
+    The events of a keyed log (``chain`` ``hmac-sha256``) need the station's `secret`
+    to be checked; without it only their order and links are, and the report says so.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             meta = json.loads(archive.read("archive.json"))
@@ -120,10 +126,20 @@ def verify_archive(path: Path) -> ArchiveReport:
     for name, digest in meta["sha256"].items():
         if hashlib.sha256(files[name]).hexdigest() != digest:
             return ArchiveReport(False, 0, f"{name} was altered: its SHA-256 does not match")
-    return _check_chain(files["events.jsonl"].decode("utf-8"), meta)
+    keyed = meta.get("chain", PLAIN) == KEYED
+    if keyed and secret is None:
+        checked = _check_chain(files["events.jsonl"].decode("utf-8"), meta, None)
+        return ArchiveReport(
+            False,
+            checked.events,
+            f"{checked.message}; the archive's chain is keyed (HMAC-SHA256): without the "
+            "station's secret ([integrity] secret_file) only its order and links were checked",
+        )
+    chain = Chain(secret if keyed else None)
+    return _check_chain(files["events.jsonl"].decode("utf-8"), meta, chain)
 
 
-def _check_chain(text: str, meta: dict[str, Any]) -> ArchiveReport:
+def _check_chain(text: str, meta: dict[str, Any], chain: Chain | None) -> ArchiveReport:
     prev = meta.get("prev_hash")
     expected_seq = meta.get("first_seq")
     count = 0
@@ -142,7 +158,7 @@ def _check_chain(text: str, meta: dict[str, Any]) -> ArchiveReport:
             recorded_at=row["recorded_at"],
             payload=row["payload"],
         )
-        if chain_hash(prev, body) != row["hash"]:
+        if chain is not None and chain.link(prev, body) != row["hash"]:
             return ArchiveReport(False, count, f"event #{seq} ({row['id']}) was altered")
         prev = row["hash"]
         expected_seq = seq + 1
