@@ -9,13 +9,12 @@ and the station load here, when a command runs, never when the parser is built: 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from station.domain.printable import printable
+from station.domain.printable import json_text, printable
 
 if TYPE_CHECKING:
     from station.bootstrap import Station
@@ -51,7 +50,7 @@ def station_from_args(args: argparse.Namespace) -> Iterator[Station]:
 
 def print_json(data: Any, *, indent: int | None = None) -> None:
     """`data` as ASCII JSON on stdout (decimals as their strings)."""
-    print(json.dumps(data, ensure_ascii=True, indent=indent, default=str))
+    print(json_text(data, ascii_only=True, indent=indent, default=str))
 
 
 def print_listing(
@@ -76,8 +75,12 @@ def print_listing(
 
 
 def refuse(message: str, status: int = EXIT_ERROR) -> int:
-    """Print ``station: message`` on stderr and return the exit status to end with."""
-    print(f"station: {message}", file=sys.stderr)
+    """Print ``station: message`` on stderr and return the exit status to end with.
+
+    Each line of `message` is made printable: messages quote files and values.
+    """
+    lines = (printable(line, None) for line in message.split("\n"))
+    print("station: " + "\n".join(lines), file=sys.stderr)
     return status
 
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from station import __version__
 from station.cli import claims, configure, devices, headless, lots, records, release, run
-from station.cli.common import EXIT_ERROR, EXIT_OK
+from station.cli.common import EXIT_ERROR, EXIT_OK, refuse
 from station.errors import StationError
 
 
@@ -71,8 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_COMMANDS[args.command](args))
     except StationError as exc:
-        print(f"station: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return refuse(str(exc), EXIT_ERROR)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

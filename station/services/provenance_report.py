@@ -11,13 +11,12 @@ escaped) or JSON with the same content.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 from typing import Any, Protocol
 
 from station.config import StationConfig
 from station.domain.events import Event
 from station.domain.operators import Operator
+from station.domain.printable import html_text, json_text
 from station.ports import Clock
 from station.services.trace import TraceNode, trace
 from station.store.eventlog import EventLog
@@ -172,7 +171,7 @@ def _operator(
 
 def render_json(report: dict[str, Any]) -> str:
     """The report as indented JSON."""
-    return json.dumps(report, ensure_ascii=True, indent=2, default=str)
+    return json_text(report, ascii_only=True, indent=2, default=str)
 
 
 _CSS = """
@@ -185,8 +184,8 @@ ul.tree { list-style: none; padding-left: 1.2em; } .hold { color: #a15c00; } .ba
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """The report as one self-contained HTML page."""
-    e = html.escape
+    """The report as one self-contained HTML page; every value through `html_text`."""
+    e = html_text
     p = report["provenance"]
     out = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -259,7 +258,7 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def _tree(node: dict[str, Any]) -> str:
-    e = html.escape
+    e = html_text
     label = (
         f"{e(node['lot_id'])} [{e(node['kind'])}, {e(node['status'])}] {e(node['quantity'])} "
         f"{e(node['uom'])}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from station.domain.checks.release import ReleaseRecord
-from station.domain.printable import printable
+from station.domain.printable import printable, printable_lines
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 
@@ -169,7 +169,7 @@ def _node(
 
 
 def render_text(node: TraceNode, *, forward: bool = False) -> str:
-    """The tree as indented plain text."""
+    """The tree as indented plain text, every line made printable."""
     lines: list[str] = []
 
     def walk(n: TraceNode, depth: int) -> None:
@@ -211,4 +211,4 @@ def render_text(node: TraceNode, *, forward: bool = False) -> str:
                 walk(child, depth + 1)
 
     walk(node, 0)
-    return "\n".join(lines)
+    return printable_lines("\n".join(lines))
