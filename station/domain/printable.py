@@ -94,7 +94,7 @@ def csv_cell(value: object) -> str:
     return printable("" if value is None else str(value), None, for_="csv")
 
 
-_JSON_UNSAFE = re.compile(r"[^\x20-\x7e]")
+_JSON_UNSAFE = re.compile(r"[^\n\x20-\x7e]")
 
 
 def json_text(
@@ -116,7 +116,7 @@ def json_text(
     text = json.dumps(
         data, ensure_ascii=ascii_only, indent=indent, sort_keys=sort_keys, default=default
     )
-    if ascii_only or text.isascii():
+    if ascii_only or _JSON_UNSAFE.search(text) is None:
         return text
     return _JSON_UNSAFE.sub(_json_escape, text)
 
