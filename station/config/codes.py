@@ -37,7 +37,7 @@ def gs_substitute_problem(text: str) -> str | None:
     if text.isdigit():
         return "digits occur in every GS1 element string"
     if len(text) == 1 and is_gs1_text(text):
-        return f"{text!r} is a character GS1 lots and serials may hold (character set 82)"
+        return "a character GS1 lots and serials may hold (character set 82)"
     return None
 
 

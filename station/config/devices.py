@@ -8,13 +8,10 @@ config's: a scanner unplugged at load is reconnected when it comes back.
 
 from __future__ import annotations
 
-from drivers.registry import PRINTER_FACTORIES, SCANNER_FACTORIES
-from drivers.urls import parse_device_url
 from station.config.reader import TableReader
 from station.errors import DeviceError
 
 DEVICES_KEYS = ("scanners", "printers")
-_SCHEMES = {"scanners": SCANNER_FACTORIES, "printers": PRINTER_FACTORIES}
 _EXAMPLES = {
     "scanners": "'serial:///dev/ttyACM0', 'evdev:///dev/input/event3' or 'camera://0'",
     "printers": "'zpl+tcp://10.0.0.7:9100', 'cups://LABELS' or 'dir:///var/labels'",
@@ -42,13 +39,17 @@ def read_devices(reader: TableReader, value: object) -> dict[str, tuple[str, ...
 
 
 def _url_problem(role: str, url: str) -> str | None:
+    # The drivers package loads only when a config lists a device, as `labels` does.
+    from drivers.registry import PRINTER_FACTORIES, SCANNER_FACTORIES  # noqa: PLC0415
+    from drivers.urls import parse_device_url  # noqa: PLC0415
+
     if role == "scanners" and url == "wedge":
         return None
     try:
         parsed = parse_device_url(url)
     except DeviceError:
         return f"expected a device URL such as {_EXAMPLES[role]}"
-    schemes = _SCHEMES[role]
+    schemes = SCANNER_FACTORIES if role == "scanners" else PRINTER_FACTORIES
     if parsed.scheme not in schemes:
         known = ", ".join(sorted(schemes) + (["wedge"] if role == "scanners" else []))
         return f"unknown scheme {parsed.scheme!r} for {role} (known: {known})"
