@@ -339,3 +339,12 @@ def test_the_longest_pattern_match_on_a_4096_character_scan_stays_under_a_millis
     for t in texts:
         classify(t, rules)
     print(f"classify, five {n}-character scans: {(time.perf_counter() - start) * 1e3:.1f} ms")
+
+
+@pytest.mark.parametrize("name", ["station.config.patterns", "station.config.codes"])
+def test_config_rule_examples_run_as_written(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0 and result.attempted > 0

@@ -101,7 +101,7 @@ CSV_HEADER = "shipment_id,direction,bill_of_lading,seals,purchase_orders,sscc,pa
 def test_csv_identifier_with_hidden_characters_is_refused_at_its_line_and_column() -> None:
     rows = [
         f'"SHP-\x1b[2J",inbound,BOL-1,SL1,PO-1,{SSCC},pallet,EA,',
-        f"SHP-2,inbound,BOL\u202e2,SL2;SL\u200b3,PO-2,376130321109103437,pallet,E\x00A,",
+        "SHP-2,inbound,BOL\u202e2,SL2;SL\u200b3,PO-2,376130321109103437,pallet,E\x00A,",
     ]
     text = "\n".join([CSV_HEADER, *rows]) + "\n"
     result = parse_manifest_csv(text, "m.csv")
