@@ -348,3 +348,12 @@ def test_config_rule_examples_run_as_written(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_other_commands_print_the_warnings_on_stderr(tmp_path: Path) -> None:
+    half = tmp_path / "half.toml"
+    half.write_text(TEXT[: TEXT.index("[[operators]]")], encoding="utf-8")
+    done = cli("lots", "list", "--config", str(half), "--data-dir", str(tmp_path / "data"))
+    assert done.returncode == 0
+    assert "station: warning: " in done.stderr
+    assert "operators: the roster is empty: nobody can log in at this station" in done.stderr

@@ -24,11 +24,19 @@ EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 T = TypeVar("T")
 
 
-def config_from_args(args: argparse.Namespace) -> StationConfig:
-    """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example)."""
+def config_from_args(args: argparse.Namespace, *, warn: bool = True) -> StationConfig:
+    """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example).
+
+    Its warnings (a roster nobody can log in with, a pattern that takes bare GS1
+    keys, ...) go to stderr, one line each, unless `warn` is false.
+    """
     from station.config import load_config  # noqa: PLC0415 - loaded when a command runs
 
-    return load_config(args.config)
+    config = load_config(args.config)
+    if warn:
+        for warning in config.warnings:
+            print(f"station: warning: {printable(warning, None)}", file=sys.stderr)
+    return config
 
 
 def open_from_args(args: argparse.Namespace) -> Station:

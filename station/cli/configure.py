@@ -26,7 +26,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_check_config(args: argparse.Namespace) -> int:
     from station.config.station import login_problem  # noqa: PLC0415 - loaded when run
 
-    config = config_from_args(args)
+    config = config_from_args(args, warn=False)
     nobody = login_problem(config.operators, config.required_training)
     if nobody is not None:
         return refuse(f"{config.path}: operators: {nobody}", EXIT_INVALID)
