@@ -42,6 +42,13 @@ def format_quantity(quantity: Decimal | int | float | str, uom: str) -> str:
     return f"{number} {uom}".strip()
 
 
+LOT_FIELDS = ("product", "lot", "quantity", "produced", "parents")
+"""The fields the station fills on a lot label; a template may show any of them."""
+
+PALLET_FIELDS = ("sscc", "contents", "quantity", "lots", "produced")
+"""The fields the station fills on a pallet label."""
+
+
 def lot_label(
     *,
     resolver: str,

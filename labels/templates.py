@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from labels.model import Label, LabelField, LabelSize, LabelStyle, Sheet, SheetCell
+from station.domain.printable import printable
 from station.domain.scanning.codes import Command
 from station.domain.suggestions import did_you_mean
 from station.errors import ConfigError
@@ -76,7 +77,9 @@ class LabelTemplate:
                 )
         lines: list[LabelField] = []
         for spec in self.fields:
-            value = values.get(spec.name, "").strip()
+            # Free text (a product, a vendor) is stored as given; a label shows it
+            # spelled out, so no control or bidi character reaches a renderer.
+            value = printable(values.get(spec.name, "").strip(), None, for_="label")
             if not value:
                 if spec.required:
                     raise TemplateError(
@@ -89,7 +92,7 @@ class LabelTemplate:
             size=self.size,
             qr_payload=qr_payload,
             fields=tuple(lines),
-            title=self.title if title is None else title,
+            title=printable(self.title if title is None else title, None, for_="label"),
             style=self.style,
         )
 

@@ -60,10 +60,13 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
             MINIMAL + '[scanner]\nterminator = "space"\n',
             "scanner.terminator: expected one of enter, tab, eot, found 'space'",
         ),
-        (MINIMAL + '[codes]\nseal = "SL[0-9"\n', "codes.seal: not a valid regular expression"),
+        (
+            MINIMAL + '[codes]\nseal = "SL[0-9"\n',
+            "codes.seal: 'SL[0-9': not a valid RE2 pattern (missing ]: [0-9)",
+        ),
         (
             MINIMAL + '[codes]\ngs_substitutes = [""]\n',
-            "codes.gs_substitutes[0]: expected printable text such as '~', found ''",
+            "codes.gs_substitutes[0]: '': expected printable text such as '~'",
         ),
         ('[station]\nsite = "Plant"\n', "station.id: required key is missing"),
         ("", "station: required key is missing"),
@@ -73,7 +76,8 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
         ),
         (
             MINIMAL + '[[risk.rules]]\nregion = "Xinjiang"\nreason = "x"\n',
-            "risk.rules[0].region: expected ISO 3166-2 such as 'CN-XJ', found 'XINJIANG'",
+            "risk.rules[0].region: expected ISO 3166-2 such as 'CN-XJ' (an assigned country "
+            "code, a hyphen, the subdivision), found 'XINJIANG'",
         ),
         (
             MINIMAL + '[moving_data]\nrequired = ["vendr"]\n',

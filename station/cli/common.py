@@ -9,13 +9,12 @@ and the station load here, when a command runs, never when the parser is built: 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from station.domain.printable import printable
+from station.domain.printable import json_text, printable
 
 if TYPE_CHECKING:
     from station.bootstrap import Station
@@ -25,11 +24,19 @@ EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 T = TypeVar("T")
 
 
-def config_from_args(args: argparse.Namespace) -> StationConfig:
-    """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example)."""
+def config_from_args(args: argparse.Namespace, *, warn: bool = True) -> StationConfig:
+    """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example).
+
+    Its warnings (a roster nobody can log in with, a pattern that takes bare GS1
+    keys, ...) go to stderr, one line each, unless `warn` is false.
+    """
     from station.config import load_config  # noqa: PLC0415 - loaded when a command runs
 
-    return load_config(args.config)
+    config = load_config(args.config)
+    if warn:
+        for warning in config.warnings:
+            print(f"station: warning: {printable(warning, None)}", file=sys.stderr)
+    return config
 
 
 def open_from_args(args: argparse.Namespace) -> Station:
@@ -51,7 +58,7 @@ def station_from_args(args: argparse.Namespace) -> Iterator[Station]:
 
 def print_json(data: Any, *, indent: int | None = None) -> None:
     """`data` as ASCII JSON on stdout (decimals as their strings)."""
-    print(json.dumps(data, ensure_ascii=True, indent=indent, default=str))
+    print(json_text(data, ascii_only=True, indent=indent, default=str))
 
 
 def print_listing(
@@ -76,8 +83,12 @@ def print_listing(
 
 
 def refuse(message: str, status: int = EXIT_ERROR) -> int:
-    """Print ``station: message`` on stderr and return the exit status to end with."""
-    print(f"station: {message}", file=sys.stderr)
+    """Print ``station: message`` on stderr and return the exit status to end with.
+
+    Each line of `message` is made printable: messages quote files and values.
+    """
+    lines = (printable(line, None) for line in message.split("\n"))
+    print("station: " + "\n".join(lines), file=sys.stderr)
     return status
 
 

@@ -9,8 +9,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from station.cli.common import EXIT_OK, config_from_args, refuse
+from station.cli.common import EXIT_INVALID, EXIT_OK, config_from_args, refuse
 from station.domain.operators import hash_pin
+from station.domain.printable import printable
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -23,10 +24,21 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+    from station.config.station import login_problem  # noqa: PLC0415 - loaded when run
+
+    config = config_from_args(args, warn=False)
+    nobody = login_problem(config.operators, config.required_training)
+    if nobody is not None:
+        return refuse(f"{config.path}: operators: {nobody}", EXIT_INVALID)
+    for warning in config.warnings:
+        print(f"warning: {printable(warning, None)}", file=sys.stderr)
+    warned = f", {len(config.warnings)} warnings" if config.warnings else ""
     print(
-        f"{config.path}: OK (station {config.station_id}, {len(config.operators)} operators, "
-        f"{len(config.risk.rules)} risk rules)"
+        printable(
+            f"{config.path}: OK (station {config.station_id}, {len(config.operators)} "
+            f"operators, {len(config.risk.rules)} risk rules{warned})",
+            None,
+        )
     )
     return EXIT_OK
 

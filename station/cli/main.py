@@ -29,7 +29,7 @@ from station.cli import (
     release,
     run,
 )
-from station.cli.common import EXIT_ERROR, EXIT_OK
+from station.cli.common import EXIT_ERROR, EXIT_OK, refuse
 from station.errors import StationError
 
 
@@ -87,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_COMMANDS[args.command](args))
     except StationError as exc:
-        print(f"station: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return refuse(str(exc), EXIT_ERROR)
     except sqlite3.Error as exc:
         # A read deep in a view found the file damaged (or the disk failing): one line.
         from station.services.integrity import failure_message  # noqa: PLC0415

@@ -62,11 +62,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     with station_from_args(args) as station:
         result = station.import_files(args.paths)
     for shipment_id in result.imported:
-        print(f"imported {shipment_id}")
+        print(f"imported {printable(shipment_id)}")
     for shipment_id in result.unchanged:
-        print(f"unchanged {shipment_id} (already imported)")
+        print(f"unchanged {printable(shipment_id)} (already imported)")
     for line in result.refused:
-        print(f"refused: {line}", file=sys.stderr)
+        print(f"refused: {printable(line, None)}", file=sys.stderr)
     return EXIT_ERROR if result.refused else EXIT_OK
 
 

@@ -4,7 +4,10 @@ Every problem is reported in one line that names the file and the dotted key, an
 for an unknown key the nearest valid one. Nothing else in the station reads TOML.
 One module per table (`scanner`, `devices`, `identifiers`, `labels`, `codes`,
 `moving_data`, `risk`, `operators`), all through the shared `reader`; `station`
-assembles them and `loading` finds and parses the file.
+assembles them and `loading` finds and parses the file. `plain_text` refuses
+control, bidi and zero-width characters anywhere in the file, and `patterns` holds
+the rules the ``[codes]`` patterns must follow (RE2, no pattern that takes others'
+codes).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 `$STATION_CONFIG` names the file; without it the example shipped with the station is
 used, so a fresh checkout runs. A missing file, bad UTF-8 or bad TOML is one line
-naming the file, like every other config problem.
+naming the file, like every other config problem; so is a file nested so deep that
+the TOML reader gives up, or one holding control characters (`plain_text`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import tomllib
 from pathlib import Path
 
+from station.config.plain_text import check_plain_text
 from station.config.reader import TableReader
 from station.config.station import StationConfig, read_station
 from station.errors import ConfigError
@@ -46,4 +48,10 @@ def load_config(path: Path | None = None) -> StationConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return read_station(TableReader(path), data)
+    except RecursionError:
+        raise ConfigError(
+            f"{path}: not a station config: tables or arrays nested too deep to read"
+        ) from None
+    reader = TableReader(path)
+    check_plain_text(reader, data)
+    return read_station(reader, data)

@@ -67,13 +67,18 @@ def _training(reader: TableReader, entry: Mapping[str, Any], where: str) -> tupl
     for twhere, titem in reader.tables(entry, where, "training"):
         record = reader.table(titem, twhere, TRAINING_KEYS)
         completed = record.get("completed")
-        training.append(
-            Training(
-                course=reader.text(record, twhere, "course"),
-                expires=_date(reader, record, twhere, "expires"),
-                completed=None if completed is None else _date(reader, record, twhere, "completed"),
-            )
+        course = Training(
+            course=reader.text(record, twhere, "course"),
+            expires=_date(reader, record, twhere, "expires"),
+            completed=None if completed is None else _date(reader, record, twhere, "completed"),
         )
+        if course.completed is not None and course.expires < course.completed:
+            raise reader.fail(
+                f"{twhere}.expires",
+                f"{course.expires.isoformat()} is before the training was completed "
+                f"({course.completed.isoformat()}): expected the last valid day after it",
+            )
+        training.append(course)
     return tuple(training)
 
 

@@ -26,7 +26,11 @@ class TableReader:
 
     def fail(self, key: str, message: str) -> ConfigError:
         """The error for `key` in this file."""
-        return ConfigError(f"{self.path}: {key}: {message}")
+        return ConfigError(self.where(key, message))
+
+    def where(self, key: str, message: str) -> str:
+        """One line naming this file and `key`: how errors and warnings are worded."""
+        return f"{self.path}: {key}: {message}"
 
     def table(self, value: object, key: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
         """`value` as a table holding only `allowed` keys ("did you mean" for any other)."""

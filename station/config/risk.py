@@ -1,10 +1,16 @@
-"""The ``[risk]`` table: high-risk countries or regions, and restricted vendors."""
+"""The ``[risk]`` table: high-risk countries or regions, and restricted vendors.
+
+A country must be an officially assigned ISO 3166-1 alpha-2 code
+(`station.domain.iso3166`) and a region's first two letters one of them: a rule for
+``XX`` would match nothing, and the goods it was meant for would pass unchecked.
+"""
 
 from __future__ import annotations
 
 import re
 
 from station.config.reader import TableReader
+from station.domain.iso3166 import is_country
 from station.domain.risk import RestrictedVendor, RiskPolicy, RiskRule
 
 RISK_KEYS = ("rules", "restricted_vendors")
@@ -26,15 +32,18 @@ def read_risk(reader: TableReader, value: object) -> RiskPolicy:
             raise reader.fail(where, "give exactly one of 'country' or 'region'")
         if country is not None:
             country = reader.get(rule, where, "country", str).upper()
-            if not _COUNTRY.fullmatch(country):
+            if not _COUNTRY.fullmatch(country) or not is_country(country):
                 raise reader.fail(
-                    f"{where}.country", f"expected ISO 3166-1 alpha-2, found {country!r}"
+                    f"{where}.country",
+                    f"expected an assigned ISO 3166-1 alpha-2 code such as 'KP', found {country!r}",
                 )
         if region is not None:
             region = reader.get(rule, where, "region", str).upper()
-            if not _REGION.fullmatch(region):
+            if not _REGION.fullmatch(region) or not is_country(region[:2]):
                 raise reader.fail(
-                    f"{where}.region", f"expected ISO 3166-2 such as 'CN-XJ', found {region!r}"
+                    f"{where}.region",
+                    f"expected ISO 3166-2 such as 'CN-XJ' (an assigned country code, a "
+                    f"hyphen, the subdivision), found {region!r}",
                 )
         rules.append(
             RiskRule(reason=reader.text(rule, where, "reason"), country=country, region=region)

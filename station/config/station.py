@@ -2,6 +2,10 @@
 
 Each other table has its own reader module; this one checks the top level and
 assembles their results into the one frozen value the rest of the station is given.
+What only the tables together can show is checked here too: code patterns against
+the roster's badges (`check_codes`), and whether anyone can log in at all (a config
+cut in half may leave no operator: `login_problem`, which ``check-config`` refuses).
+Problems that do not stop the station are `StationConfig.warnings`.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from station.config.claims import read_claims
-from station.config.codes import read_codes
+from station.config.codes import check_codes, read_codes
 from station.config.devices import read_devices
 from station.config.epcis import read_epcis
 from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings, read_identifiers
@@ -87,6 +91,9 @@ class StationConfig:
             station_id=self.station_id, site=self.identifiers.site_code
         )
 
+    warnings: tuple[str, ...] = ()
+    """Problems that do not stop the station, one line each naming the file and the key."""
+
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
         for operator in self.operators:
@@ -105,20 +112,27 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
     def section(name: str) -> dict[str, Any]:
         return reader.get(top, "", name, dict, {})
 
+    rules = read_codes(reader, section("codes"))
+    operators = read_operators(reader, top)
+    required_training = reader.text(
+        station, "station", "required_training", "supply-chain-security"
+    )
+    warnings = check_codes(reader, rules, operators)
+    nobody = login_problem(operators, required_training)
+    if nobody is not None:
+        warnings.append(reader.where("operators", nobody))
     station_id = reader.text(station, "station", "id")
     identifiers = read_identifiers(reader, section("identifiers"))
     return StationConfig(
         path=reader.path,
         station_id=station_id,
         site=reader.text(station, "station", "site"),
-        required_training=reader.text(
-            station, "station", "required_training", "supply-chain-security"
-        ),
+        required_training=required_training,
         scanner=read_scanner(reader, section("scanner")),
-        rules=read_codes(reader, section("codes")),
+        rules=rules,
         required_fields=read_moving_data(reader, section("moving_data")),
         risk=read_risk(reader, section("risk")),
-        operators=read_operators(reader, top),
+        operators=operators,
         identifiers=identifiers,
         labels=read_labels(reader, section("labels")),
         claims=read_claims(reader, section("claims")),
@@ -128,5 +142,23 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         ),
         hand_entry=read_release(reader, section("release")),
         integrity=read_integrity(reader, section("integrity")),
+        warnings=tuple(warnings),
         **read_devices(reader, section("devices")),
     )
+
+
+def login_problem(operators: tuple[Operator, ...], required_training: str) -> str | None:
+    """Why nobody on the roster can log in (no one, or no one with a role and the training).
+
+    Whether the training has expired depends on the day, so it is not judged here.
+    """
+    if not operators:
+        return "the roster is empty: nobody can log in at this station"
+    if not any(
+        op.roles and any(t.course == required_training for t in op.training) for op in operators
+    ):
+        return (
+            f"no operator has a role and a record of the required training "
+            f"{required_training!r}: nobody can log in at this station"
+        )
+    return None

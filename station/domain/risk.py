@@ -2,11 +2,14 @@
 
 Forced-labour import presumptions and deforestation rules make certain origins
 high-risk. A rule matches a country (ISO 3166-1 alpha-2) or a region (ISO 3166-2);
-a restricted vendor matches by name, case- and space-insensitively.
+a restricted vendor matches by name, case- and space-insensitively, and hidden
+characters (zero-width, bidi, controls) do not make a name differ: a vendor name is
+free text, stored as given, so ``Example\u200bTrading`` must still match.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from station.domain.manifest.model import Place
@@ -56,4 +59,5 @@ class RiskPolicy:
 
 
 def _fold(name: str) -> str:
-    return " ".join(name.casefold().split())
+    shown = "".join(char for char in name if char.isprintable() or char.isspace())
+    return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())

@@ -8,13 +8,12 @@ the table with every figure, unexplained differences over tolerance marked.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from collections.abc import Sequence
 from decimal import Decimal
 
 from station.domain.claims.report import BalanceRow, ClaimsRow
-from station.domain.printable import printable
+from station.domain.printable import csv_cell, html_text, printable
 
 __all__ = [
     "balance_csv",
@@ -68,10 +67,8 @@ def claims_csv(rows: Sequence[ClaimsRow]) -> str:
 
 def _csv_cell(value: object) -> str:
     if isinstance(value, list):
-        return " ".join(map(str, value))
-    text = "" if value is None else printable(str(value))
-    # A spreadsheet runs a cell starting with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        return csv_cell(" ".join(map(str, value)))
+    return csv_cell(value)
 
 
 def claims_html(rows: Sequence[ClaimsRow]) -> str:
@@ -230,7 +227,7 @@ def _chart(rows: Sequence[BalanceRow]) -> str:
 
 
 def _h(value: object) -> str:
-    return html.escape(printable(str(value)))
+    return html_text(value)
 
 
 def _page(title: str, body: str) -> str:

@@ -8,12 +8,11 @@ lowest claim of what went into it (physical separation).
 
 from __future__ import annotations
 
-import html
 from typing import Any, Protocol
 
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.lots.provenance import Genealogy
-from station.domain.printable import printable
+from station.domain.printable import html_text
 from station.workflows.lot_claims import LotClaims, mixture_claim
 
 
@@ -52,13 +51,13 @@ def claims_html(section: dict[str, Any]) -> str:
     rows = [i for i in section["inputs"] if i["claim"] or i["category"] or i["eudr"]]
     if not rows and not section["carried"]:
         return ""
-    e = html.escape
+    e = html_text
     out = ["<h2>Category of origin and EUDR data</h2>"]
     carried = section["carried"]
     if carried:
         out.append(
-            f"<p>This lot carries: {e(printable(str(carried.get('claim') or 'no claim')))} "
-            f"(product group {e(printable(str(carried.get('group'))))}).</p>"
+            f"<p>This lot carries: {e(str(carried.get('claim') or 'no claim'))} "
+            f"(product group {e(str(carried.get('group')))}).</p>"
         )
     out.append(
         "<table><tr><th>Received lot</th><th>Claim</th><th>Verified</th><th>Counts as</th>"
@@ -77,6 +76,6 @@ def claims_html(section: dict[str, Any]) -> str:
             ", ".join(str(r) for r in eudr.get("dds_references") or ()) or "-",
             plots if eudr else "-",
         )
-        out.append("<tr>" + "".join(f"<td>{e(printable(str(c)))}</td>" for c in cells) + "</tr>")
+        out.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return "".join(out)

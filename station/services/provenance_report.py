@@ -13,13 +13,12 @@ escaped) or JSON with the same content.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 from typing import Any, Protocol
 
 from station.config import StationConfig
 from station.domain.events import Event
 from station.domain.operators import Operator
+from station.domain.printable import html_text, json_text
 from station.ports import Clock
 from station.services.provenance_claims import claims_html, claims_section
 from station.services.trace import TraceNode, trace
@@ -180,7 +179,7 @@ def _operator(
 
 def render_json(report: dict[str, Any]) -> str:
     """The report as indented JSON."""
-    return json.dumps(report, ensure_ascii=True, indent=2, default=str)
+    return json_text(report, ascii_only=True, indent=2, default=str)
 
 
 _CSS = """
@@ -193,8 +192,8 @@ ul.tree { list-style: none; padding-left: 1.2em; } .hold { color: #a15c00; } .ba
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """The report as one self-contained HTML page."""
-    e = html.escape
+    """The report as one self-contained HTML page; every value through `html_text`."""
+    e = html_text
     p = report["provenance"]
     out = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -273,7 +272,7 @@ def render_html(report: dict[str, Any]) -> str:
 
 def _upstream(entries: list[dict[str, Any]]) -> str:
     """The lots upstream of the vendors, one row each, as the vendors' manifests gave them."""
-    e = html.escape
+    e = html_text
     rows = [
         "<h2>Upstream of the vendors</h2><table><tr><th>Received here as</th><th>Lot</th>"
         "<th>Vendor's lot</th><th>Vendor</th><th>Made in</th><th>Made on</th>"
@@ -298,7 +297,7 @@ def _upstream(entries: list[dict[str, Any]]) -> str:
 
 
 def _tree(node: dict[str, Any]) -> str:
-    e = html.escape
+    e = html_text
     label = (
         f"{e(node['lot_id'])} [{e(node['kind'])}, {e(node['status'])}] {e(node['quantity'])} "
         f"{e(node['uom'])}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from station.domain.printable import printable
+from station.domain.printable import printable, printable_lines
 from station.domain.scanning.codes import DocumentKind
 from station.ports import ShipmentRecord
 from station.store.views.receiving import SqliteReceivingView
@@ -52,7 +52,7 @@ def describe(view: SqliteReceivingView, ident: str) -> Description | None:
         if unit.received_at:
             lines.append(f"  received: {unit.received_at} in receipt {unit.receipt_id}")
         lines.extend(f"  {f.code.value}: {f.message}" for f in findings)
-        return Description("\n".join(lines), data)
+        return Description(printable_lines("\n".join(lines)), data)
     receipt = view.receipt(ident)
     if receipt is not None:
         data = {
@@ -69,7 +69,7 @@ def describe(view: SqliteReceivingView, ident: str) -> Description | None:
             f"({'open' if receipt.open else 'closed'}), opened {receipt.opened_at} by "
             f"{receipt.opened_by}\n  shipments: {', '.join(receipt.shipment_ids)}"
         )
-        return Description(text, data)
+        return Description(printable_lines(text), data)
     return None
 
 
@@ -118,4 +118,4 @@ def describe_shipment(view: SqliteReceivingView, shipment: ShipmentRecord) -> De
         f"    {printable(u.unit_id)}  {u.status.value}{'' if u.expected else '  (unexpected)'}"
         for u in units
     )
-    return Description("\n".join(lines), data)
+    return Description(printable_lines("\n".join(lines)), data)

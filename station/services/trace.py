@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from station.domain.checks.release import ReleaseRecord
-from station.domain.printable import printable
+from station.domain.printable import printable, printable_lines
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 
@@ -200,7 +200,7 @@ def origin_claim_lines(origin: dict[str, Any]) -> list[str]:
 
 
 def render_text(node: TraceNode, *, forward: bool = False) -> str:
-    """The tree as indented plain text."""
+    """The tree as indented plain text, every line made printable."""
     lines: list[str] = []
 
     def walk(n: TraceNode, depth: int) -> None:
@@ -246,4 +246,4 @@ def render_text(node: TraceNode, *, forward: bool = False) -> str:
                 walk(child, depth + 1)
 
     walk(node, 0)
-    return "\n".join(lines)
+    return printable_lines("\n".join(lines))

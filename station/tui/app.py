@@ -273,7 +273,7 @@ class StationApp(App[None]):
         status += operator.name if operator else "nobody logged in"
         if receipt:
             status += f" | receipt {receipt.receipt_id}: {', '.join(receipt.shipment_ids)}"
-        self.query_one("#status-line", Static).update(Text(status))
+        self.query_one("#status-line", Static).update(Text(printable(status, None)))
         if operator is None:
             switcher.current = "login"
         elif receipt is None:
@@ -313,7 +313,8 @@ class StationApp(App[None]):
         summary.append("  F3/F4 damaged unit/seal", style="dim")
         summary.append(f"\nSeals: {'; '.join(seal_parts) or 'none on the documents'}")
         if on_hold:
-            summary.append(f"\nSHIPMENT ON HOLD: {', '.join(on_hold)}", style="bold yellow")
+            shown = printable(", ".join(on_hold), 80)
+            summary.append(f"\nSHIPMENT ON HOLD: {shown}", style="bold yellow")
         self.query_one("#receipt-summary", Static).update(summary)
         notes = {
             u.unit_id: "; ".join(f.code.value for f in view.unit_findings(u.unit_id))

@@ -22,7 +22,7 @@ from station.domain.events import EventKind
 from station.domain.file_names import file_stem
 from station.domain.findings import Verdict
 from station.domain.manifest.json_format import parse_manifest_json
-from station.domain.printable import printable
+from station.domain.printable import json_text, printable
 from station.errors import FileConflictError, StationError
 from station.ports import FileWriter
 from station.workflows.outcome import Outcome
@@ -43,7 +43,7 @@ def outbound_path(directory: Path, shipment_id: str) -> Path:
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
     """The outbound manifest file's content: indented UTF-8 JSON and a final newline."""
-    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json_text(manifest, indent=2) + "\n").encode("utf-8")
 
 
 def write_shipped(outcome: Outcome, outbound_dir: Path, files: FileWriter) -> Outcome | None:

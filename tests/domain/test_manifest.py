@@ -1013,8 +1013,9 @@ def test_csv_rule(text: str, expected: list[tuple[str, str]]) -> None:
 
 def test_csv_line_numbers_count_physical_lines() -> None:
     text = csv_of(
-        f'SHP-1,inbound,"BOL\n1",{SSCC_A},pallet,,,,,,',
-        f'SHP-1,inbound,"BOL\n1",{SSCC_B},pallet,{GTIN_13},,,0,,',
+        f'SHP-1,inbound,BOL-1,{SSCC_A},pallet,,,,,,,"two\nlines"',
+        f'SHP-1,inbound,BOL-1,{SSCC_B},pallet,{GTIN_13},,,0,,,"two\nlines"',
+        header=HEADER + ",notes",
     )
     assert csv_problems(text) == [
         ('line 4, column "quantity"', "Invalid quantity 0: expected a positive number.")
@@ -1082,6 +1083,16 @@ def test_schema_rejects_an_empty_list() -> None:
 TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12).filter(
     lambda s: s == s.strip() and s != ""
 )
+ID_TEXT = st.text(
+    st.characters(
+        codec="utf-8",
+        exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"),
+        include_characters=" ",
+    ),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s == s.strip() and s != "")
+"""Identifiers hold only printable characters; free text (`TEXT`) holds anything."""
 GS1_TEXT = st.text(
     st.sampled_from(
         "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
@@ -1156,14 +1167,14 @@ def manifests(draw: st.DrawFn) -> Manifest:
             | lines(gtin=gtin.zfill(14), lot=f"LOT{i}", serial=None)
         )
         units.append(Unit(None, "item", (line,)))
-    parties = st.none() | st.builds(Party, name=TEXT, id=st.none() | TEXT)
-    lists = st.lists(TEXT.filter(lambda s: ";" not in s), max_size=3).map(tuple)
+    parties = st.none() | st.builds(Party, name=TEXT, id=st.none() | ID_TEXT)
+    lists = st.lists(ID_TEXT.filter(lambda s: ";" not in s), max_size=3).map(tuple)
     return Manifest(
         manifest_version=1,
-        shipment_id=draw(TEXT),
+        shipment_id=draw(ID_TEXT),
         direction=draw(st.sampled_from(Direction)),
-        bill_of_lading=draw(st.none() | TEXT),
-        asn=draw(st.none() | TEXT),
+        bill_of_lading=draw(st.none() | ID_TEXT),
+        asn=draw(st.none() | ID_TEXT),
         purchase_orders=draw(lists),
         seller=draw(parties),
         buyer=draw(parties),

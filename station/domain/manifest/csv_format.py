@@ -74,6 +74,7 @@ from station.domain.manifest.rules import (
     check_sscc,
     check_unit_identity,
     file_result,
+    identifier,
     place_of_manufacture,
     show,
 )
@@ -102,6 +103,8 @@ def parse_manifest_csv(text: str, source: str) -> ParsedManifests:
                 _cell(row.line, "shipment_id"),
                 "Missing shipment_id: expected a non-empty value, found an empty cell.",
             )
+            continue
+        if identifier("shipment_id")(shipment_id, _cell(row.line, "shipment_id"), out) is None:
             continue
         shipments.setdefault(shipment_id, []).append(row)
 
@@ -132,6 +135,12 @@ def _manifest(
         )
     else:
         direction = check_direction(direction_text, _cell(first.line, "direction"), out)
+    ids = {
+        column: _checked(first, column, out, identifier(column))
+        for column in ("bill_of_lading", "asn", "seller_id", "buyer_id")
+    }
+    purchase_orders = _split_ids(first, "purchase_orders", out)
+    seals = _split_ids(first, "seals", out)
     seller = _party(first, "seller", out)
     buyer = _party(first, "buyer", out)
     expected_arrival = _checked(first, "expected_arrival", out, check_expected_arrival)
@@ -187,13 +196,13 @@ def _manifest(
         manifest_version=1,
         shipment_id=shipment_id,
         direction=direction,
-        bill_of_lading=first.get("bill_of_lading"),
-        asn=first.get("asn"),
-        purchase_orders=_split_list(first.get("purchase_orders")),
+        bill_of_lading=ids["bill_of_lading"],
+        asn=ids["asn"],
+        purchase_orders=purchase_orders,
         seller=seller,
         buyer=buyer,
         carrier=first.get("carrier"),
-        seals=_split_list(first.get("seals")),
+        seals=seals,
         units=tuple(units),
         expected_arrival=expected_arrival,
         notes=first.get("notes"),
@@ -254,7 +263,7 @@ def _line(row: CsvRow, out: Problems) -> ContentLine | None:
         lot=_checked(row, "lot", out, check_lot),
         serial=_checked(row, "serial", out, check_serial),
         quantity=_checked(row, "quantity", out, _quantity),
-        uom=row.get("uom") or DEFAULT_UOM,
+        uom=_checked(row, "uom", out, identifier("uom")) or DEFAULT_UOM,
         product=row.get("product"),
         vendor=row.get("vendor"),
         place_of_manufacture=place,
@@ -274,10 +283,15 @@ def _checked(row: CsvRow, column: str, out: Problems, check: Check[_T]) -> _T | 
     return None if text is None else check(text, _cell(row.line, column), out)
 
 
-def _split_list(text: str | None) -> tuple[str, ...]:
+def _split_ids(row: CsvRow, column: str, out: Problems) -> tuple[str, ...]:
+    """A ``;``-separated list of identifiers, each passing the `identifier` rule."""
+    text = row.get(column)
     if text is None:
         return ()
-    return tuple(item.strip() for item in text.split(";") if item.strip())
+    check = identifier(f"{column} entry")
+    items = (item.strip() for item in text.split(";") if item.strip())
+    checked = (check(item, _cell(row.line, column), out) for item in items)
+    return tuple(item for item in checked if item is not None)
 
 
 def _party(row: CsvRow, column: str, out: Problems) -> Party | None:

@@ -23,7 +23,15 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from station.domain.manifest.rules import Check, Problems, check_quantity, kind, nearest, show
+from station.domain.manifest.rules import (
+    Check,
+    Problems,
+    check_quantity,
+    identifier,
+    kind,
+    nearest,
+    show,
+)
 from station.domain.printable import printable
 
 __all__ = [
@@ -31,6 +39,8 @@ __all__ = [
     "member",
     "read_checked",
     "read_flag",
+    "read_id",
+    "read_id_list",
     "read_object",
     "read_quantity",
     "read_text",
@@ -151,6 +161,23 @@ def read_text_list(obj: Mapping[str, Any], key: str, path: str, out: Problems) -
             continue
         items.append(item.strip())
     return tuple(items)
+
+
+def read_id(
+    obj: Mapping[str, Any], key: str, path: str, out: Problems, *, required: bool = False
+) -> str | None:
+    """An identifier: `read_text`, refused when it holds a control, bidi or zero-width character."""
+    text = read_text(obj, key, path, out, required=required)
+    return None if text is None else identifier(key)(text, member(path, key), out)
+
+
+def read_id_list(obj: Mapping[str, Any], key: str, path: str, out: Problems) -> tuple[str, ...]:
+    """A list of identifiers (`read_text_list`, each passing the `identifier` rule)."""
+    check = identifier(f"{key} entry")
+    where = member(path, key)
+    items = read_text_list(obj, key, path, out)
+    checked = [check(item, f"{where}[{i}]", out) for i, item in enumerate(items)]
+    return tuple(item for item in checked if item is not None)
 
 
 def read_checked(

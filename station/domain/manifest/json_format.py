@@ -29,10 +29,11 @@ from station.domain.manifest.json_fields import (
     member,
     read_checked,
     read_flag,
+    read_id,
+    read_id_list,
     read_object,
     read_quantity,
     read_text,
-    read_text_list,
 )
 from station.domain.manifest.model import (
     DEFAULT_UOM,
@@ -159,15 +160,15 @@ def _manifest(value: object, path: str, out: Problems) -> Manifest | None:
     if obj is None:
         return None
     version = _version(obj, path, out)
-    shipment_id = read_text(obj, "shipment_id", path, out, required=True)
+    shipment_id = read_id(obj, "shipment_id", path, out, required=True)
     direction = _direction(obj, path, out)
-    bill_of_lading = read_text(obj, "bill_of_lading", path, out)
-    asn = read_text(obj, "asn", path, out)
-    purchase_orders = read_text_list(obj, "purchase_orders", path, out)
+    bill_of_lading = read_id(obj, "bill_of_lading", path, out)
+    asn = read_id(obj, "asn", path, out)
+    purchase_orders = read_id_list(obj, "purchase_orders", path, out)
     seller = _party(obj, "seller", path, out)
     buyer = _party(obj, "buyer", path, out)
     carrier = read_text(obj, "carrier", path, out)
-    seals = read_text_list(obj, "seals", path, out)
+    seals = read_id_list(obj, "seals", path, out)
     expected_arrival = read_checked(obj, "expected_arrival", path, out, check_expected_arrival)
     notes = read_text(obj, "notes", path, out)
 
@@ -250,7 +251,7 @@ def _line(value: object, path: str, out: Problems) -> ContentLine | None:
         lot=read_checked(obj, "lot", path, out, check_lot),
         serial=read_checked(obj, "serial", path, out, check_serial),
         quantity=read_quantity(obj, path, out),
-        uom=read_text(obj, "uom", path, out) or DEFAULT_UOM,
+        uom=read_id(obj, "uom", path, out) or DEFAULT_UOM,
         product=read_text(obj, "product", path, out),
         vendor=read_text(obj, "vendor", path, out),
         place_of_manufacture=_place(obj, path, out),
@@ -281,16 +282,16 @@ def _provenance(obj: Mapping[str, Any], path: str, out: Problems) -> tuple[Upstr
         entry = read_object(item, "upstream lot", _UPSTREAM_KEYS, at, out)
         if entry is None:
             continue
-        lot_id = read_text(entry, "lot_id", at, out, required=True)
+        lot_id = read_id(entry, "lot_id", at, out, required=True)
         upstream = UpstreamLot(
             lot_id=lot_id or "",
             gtin=read_checked(entry, "gtin", at, out, check_gtin),
-            lot=read_text(entry, "lot", at, out),
+            lot=read_id(entry, "lot", at, out),
             vendor=read_text(entry, "vendor", at, out),
             place_of_manufacture=_place(entry, at, out),
             date_of_manufacture=_made(entry, at, out),
-            shipment_id=read_text(entry, "shipment_id", at, out),
-            via=read_text(entry, "via", at, out),
+            shipment_id=read_id(entry, "shipment_id", at, out),
+            via=read_id(entry, "via", at, out),
         )
         if len(out) == before and lot_id is not None:
             entries.append(upstream)
@@ -332,7 +333,7 @@ def _direction(obj: Mapping[str, Any], path: str, out: Problems) -> Direction | 
             "Missing direction: expected 'inbound' or 'outbound', found nothing.",
         )
         return None
-    text = read_text(obj, "direction", path, out, required=True)
+    text = read_id(obj, "direction", path, out, required=True)
     if text is None:
         return None
     return check_direction(text, member(path, "direction"), out)
@@ -347,7 +348,7 @@ def _party(obj: Mapping[str, Any], key: str, path: str, out: Problems) -> Party 
     if party is None:
         return None
     name = read_text(party, "name", where, out, required=True)
-    party_id = read_text(party, "id", where, out)
+    party_id = read_id(party, "id", where, out)
     return None if name is None else Party(name=name, id=party_id)
 
 

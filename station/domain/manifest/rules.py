@@ -18,7 +18,12 @@ whose ``CC`` is the country; a quantity is a positive number below 10^9 with at
 most 6 decimal places (so it survives JSON exactly); a unit has an SSCC, or
 exactly one content line with a GTIN and a lot or serial; SSCCs, serialised
 items (GTIN + serial) and loose items are unique within a manifest, and SSCCs
-and shipment ids unique within a file.
+and shipment ids unique within a file. Every identifier (shipment id, bill of
+lading, ASN, purchase orders, seals, party ids, unit of measure, the ids of
+upstream lots and origin codes: whatever is a key or is matched against scans)
+holds only printable characters: a control, bidi or zero-width character in one
+is refused, naming it and where it is. Free text (names, places, notes) is kept
+as given; every output escapes it (`station.domain.printable`).
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from station.domain.manifest.model import (
     Unit,
     item_key,
 )
-from station.domain.printable import printable
+from station.domain.printable import describe_unsafe, printable
 from station.domain.quantities import quantity_problem
 
 VALUE_LIMIT: Final = 80
@@ -150,6 +155,29 @@ def _check_key(
         )
         return None
     return text
+
+
+def identifier(what: str) -> Check[str]:
+    """The rule for the identifier `what`: kept as given unless it holds an unsafe character.
+
+    >>> out = Problems()
+    >>> identifier("seal")("SL\\u202e1", "$.seals[0]", out)
+    >>> out.items[0].message.endswith("(RIGHT-TO-LEFT OVERRIDE, bidi control) at position 3.")
+    True
+    """
+
+    def check(text: str, where: str, out: Problems) -> str | None:
+        problem = describe_unsafe(text)
+        if problem is None:
+            return text
+        out.add(
+            where,
+            f"Invalid {what} {show(text)}: an identifier must hold only printable "
+            f"characters, found {problem}.",
+        )
+        return None
+
+    return check
 
 
 def check_lot(text: str, where: str, out: Problems) -> str | None:

@@ -15,6 +15,7 @@ in this order:
 4. A station command, ``<prefix><COMMAND>``; the prefix with anything else is
    an `UnknownCode` naming the commands.
 5. The site's configured patterns, first match wins: seals, badges, documents.
+   They are RE2 patterns (`compile_pattern`), so no pattern can stall a scan.
 6. Bare GTIN (8, 12, 13, 14 digits) and bare SSCC (18 digits), check digit
    verified.
 7. An element string without GS or symbology identifier, accepted only when it
@@ -63,6 +64,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import re2
+
 from station.domain.findings import FindingCode
 from station.domain.gs1.bracketed import bracketed_code
 from station.domain.gs1.check_digits import check_digit_finding
@@ -99,6 +102,7 @@ __all__ = [
     "CodePattern",
     "PatternKind",
     "classify",
+    "compile_pattern",
 ]
 
 MAX_TEXT_LENGTH = 4096
@@ -119,18 +123,31 @@ class PatternKind(StrEnum):
     PURCHASE_ORDER = "purchase_order"
 
 
+def compile_pattern(pattern: str) -> re2._Regexp[str]:
+    """`pattern` compiled by RE2, whose matching time is linear in the text.
+
+    A site pattern runs on every scan, and a backtracking engine can take seconds on a
+    pattern such as ``^(a+)+$`` and a 30-character scan; RE2 cannot (it has no
+    backreferences or lookaround, so it refuses them). Raises `re2.error`, whose text
+    says why, and logs nothing itself.
+    """
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
 @dataclass(frozen=True, slots=True)
 class CodePattern:
     """A site's pattern for one kind of non-GS1 code."""
 
     kind: PatternKind
-    regex: re.Pattern[str]
+    regex: re2._Regexp[str]
     """Must match the whole text; a named group ``id`` picks the number out of it."""
 
     @classmethod
     def compile(cls, kind: PatternKind | str, pattern: str) -> CodePattern:
-        """Build from configuration strings; raises `re.error` on a bad regex."""
-        return cls(kind=PatternKind(kind), regex=re.compile(pattern))
+        """Build from configuration strings; raises `re2.error` on a bad pattern."""
+        return cls(kind=PatternKind(kind), regex=compile_pattern(pattern))
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +284,7 @@ def _command(body: str, evidence: str, prefix: str) -> Code | None:
     return UnknownCode(text=evidence, findings=(error_finding(FindingCode.UNKNOWN_CODE, message),))
 
 
-def _pattern_code(kind: PatternKind, matched: re.Match[str], body: str, evidence: str) -> Code:
+def _pattern_code(kind: PatternKind, matched: re2._Match[str], body: str, evidence: str) -> Code:
     number = body
     if "id" in matched.re.groupindex and matched.group("id") is not None:
         number = matched.group("id")

@@ -70,10 +70,10 @@ class QuarantineScreen(StationScreen):
             codes = ", ".join(sorted({f.code.value for f in hold.findings}))
             table.add_row(
                 Text(f"{hold.entity_kind} {printable(hold.entity_id, 24)}"),
-                Text(hold.shipment_id or "-"),
+                Text(printable(hold.shipment_id or "-", 24)),
                 Text(printable(codes, 30), style="yellow"),
                 Text(age(hold.since, now)),
-                Text(hold.placed_by or "-"),
+                Text(printable(hold.placed_by or "-", 24)),
                 key=f"{hold.entity_kind}:{hold.entity_id}",
             )
         self._show_detail()

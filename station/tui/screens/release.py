@@ -117,7 +117,7 @@ class ReleaseScreen(EntryScreen):
         status += operator.name if operator else "nobody logged in"
         if release is not None:
             status += f" | {release.release_id}: {release.shipment_id}"
-        self.query_one("#release-status", Static).update(Text(status))
+        self.query_one("#release-status", Static).update(Text(printable(status, None)))
         table = self.query_one("#release-units", DataTable)
         table.clear(columns=True)
         summary = self.query_one("#release-summary", Static)

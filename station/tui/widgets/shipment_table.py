@@ -35,7 +35,7 @@ class ShipmentTable(DataTable[Text]):
             manifest = record.manifest
             status = record.status.value + (" HOLD" if record.held else "")
             self.add_row(
-                Text(record.shipment_id),
+                Text(printable(record.shipment_id, 24)),
                 Text(printable(manifest.bill_of_lading or "-", 14)),
                 Text(printable(", ".join(manifest.purchase_orders) or "-", 12)),
                 Text(printable(manifest.seller.name if manifest.seller else "-", 18)),
@@ -65,7 +65,7 @@ class UnitTable(DataTable[Text]):
             note = notes.get(unit.unit_id, "" if unit.expected else "not on manifest")
             self.add_row(
                 Text(printable(unit.unit_id, 34)),
-                Text(unit.shipment_id),
+                Text(printable(unit.shipment_id, 24)),
                 Text(unit.status.value, style=_UNIT_STYLE[unit.status]),
                 Text(printable(note, 40)),
                 key=unit.unit_id,
