@@ -77,7 +77,7 @@ class ScanRecorder:
         """Append the outcome's events, then settle the session; report failure as data."""
         try:
             stored = self.store.append(outcome.events)
-        except (StationError, OSError, sqlite3.Error) as exc:
+        except (StationError, OSError, sqlite3.Error, UnicodeError) as exc:
             return _not_recorded(outcome, exc)
         settled = self.workflow.settle(outcome)
         shown = settled if settled is not None else outcome
