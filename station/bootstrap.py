@@ -19,7 +19,7 @@ from station.domain.manifest.csv_format import parse_manifest_csv
 from station.domain.manifest.json_format import parse_manifest_json
 from station.domain.manifest.model import ParsedManifests
 from station.errors import ManifestError
-from station.ports import Clock, SystemClock
+from station.ports import Clock, SystemClock, WriterLock
 from station.services.device_set import DeviceSet
 from station.services.print_queue import PrintQueue
 from station.store.eventlog import EventLog
@@ -30,6 +30,7 @@ from station.store.projections.release import ReleaseProjector
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 from station.store.views.release import SqliteReleaseView
+from station.store.writer_lock import acquire_writer_lock
 from station.workflows.importing import ImportResult, plan_import
 from station.workflows.lots import LotDesk
 from station.workflows.quarantine import QuarantineDesk
@@ -65,10 +66,14 @@ class Station:
     release: ReleaseWorkflow
     """The release dock's workflow; `release_recorder` commits its scans."""
     release_recorder: ScanRecorder
+    writer_lock: WriterLock | None = None
+    """Held by a station opened to write (`open_station(writer=...)`) until `close`."""
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database, then free the writer lock."""
         self.log.close()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
 
     def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
         """Parse manifest files and commit the import; raise `ManifestError` if any is corrupt."""
@@ -124,18 +129,30 @@ def default_data_dir() -> Path:
 
 
 def open_station(
-    config: StationConfig, data_dir: Path | None = None, clock: Clock | None = None
+    config: StationConfig,
+    data_dir: Path | None = None,
+    clock: Clock | None = None,
+    *,
+    writer: str | None = None,
 ) -> Station:
-    """Open the station's database in `data_dir` and wire the receiving workflow to it."""
+    """Open the station's database in `data_dir` and wire the receiving workflow to it.
+
+    `writer` names a command that will write (e.g. ``station scan``): the data dir's
+    writer lock is taken first, and `DataDirBusyError` says who holds it if another
+    process does. Read-only commands (and tests) pass None.
+    """
     # Imported here: a command that only parses its arguments loads no driver module.
     from drivers.files import AtomicFileWriter  # noqa: PLC0415
 
     data_dir = data_dir or default_data_dir()
     clock = clock or SystemClock()
-    log = EventLog.open(
-        data_dir / DATABASE_NAME,
-        Projectors(ReceivingProjector(), LotProjector(), PrintProjector(), ReleaseProjector()),
-    )
+    lock = acquire_writer_lock(data_dir, writer) if writer is not None else None
+    try:
+        log = EventLog.open(data_dir / DATABASE_NAME, projectors())
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     view = SqliteReceivingView(log.connection)
     workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)
     lots = SqliteLotView(log.connection)
@@ -174,7 +191,13 @@ def open_station(
         releases=releases,
         release=release,
         release_recorder=ScanRecorder(release, log),
+        writer_lock=lock,
     )
+
+
+def projectors() -> Projectors:
+    """Every projection the station keeps, in the order each event is applied to them."""
+    return Projectors(ReceivingProjector(), LotProjector(), PrintProjector(), ReleaseProjector())
 
 
 def _from_config(settings: type[S], config: StationConfig) -> S:

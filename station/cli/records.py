@@ -117,7 +117,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from station.services.show import describe  # noqa: PLC0415 - loaded when a command runs
 
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         found = describe(station.view, args.id)
     if found is None:
         return refuse(f"nothing is known by {printable(args.id)!r}")
@@ -129,7 +129,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         for stored in station.log.events(after_seq=args.after):
             event = stored.event
             if args.json:
@@ -161,7 +161,7 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
         checked = verify_archive(args.archive)
         print(f"{'OK' if checked.ok else 'BROKEN'}: {checked.message}")
         return EXIT_OK if checked.ok else EXIT_INVALID
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         report = station.log.verify()
     print(("OK: " if report.ok else "BROKEN: ") + report.message)
     return EXIT_OK if report.ok else EXIT_INVALID
