@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from station.config import StationConfig
+from station.domain.events import Event
 from station.domain.manifest.csv_format import parse_manifest_csv
 from station.domain.manifest.json_format import parse_manifest_json
-from station.domain.manifest.model import ParsedManifests
+from station.domain.manifest.model import Manifest, ParsedManifests
 from station.errors import ManifestError
 from station.ports import Clock, SystemClock, WriterLock
 from station.services.device_set import DeviceSet
@@ -76,34 +78,44 @@ class Station:
             self.writer_lock.release()
 
     def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
-        """Parse manifest files and commit the import; raise `ManifestError` if any is corrupt."""
+        """Parse manifest files and import them all in one transaction, or none of them.
+
+        Raises `ManifestError` if a file is corrupt. A manifest that clashes (with the
+        station's data or another manifest of this import) refuses the whole import:
+        the result lists why, and nothing is stored.
+        """
         problems: list[str] = []
-        results: list[ImportResult] = []
-        parsed: list[tuple[Path, ParsedManifests]] = []
+        batches: list[tuple[str, tuple[Manifest, ...]]] = []
         for path in paths:
             result = read_manifest_file(path)
             if result.problems:
                 problems.extend(f"{path}: {p.where}: {p.message}" for p in result.problems)
-            parsed.append((path, result))
+            batches.append((path.name, tuple(result.manifests)))
         if problems:
             raise ManifestError("manifest refused:\n" + "\n".join(problems))
-        for path, result in parsed:
+        planned: list[ImportResult] = []
+
+        def build(_conn: object) -> tuple[Event, ...]:
+            # Planned under the write lock: a concurrent import is seen, not raced.
             plan = plan_import(
-                result.manifests,
-                source=path.name,
+                batches,
                 view=self.view,
                 station_id=self.config.station_id,
                 operator_id=operator_id,
                 clock=self.clock,
             )
-            self.log.append(plan.events)
-            results.append(plan)
-        return ImportResult(
-            events=tuple(e for r in results for e in r.events),
-            imported=tuple(s for r in results for s in r.imported),
-            unchanged=tuple(s for r in results for s in r.unchanged),
-            refused=tuple(s for r in results for s in r.refused),
-        )
+            planned[:] = [plan]
+            return () if plan.refused else plan.events
+
+        try:
+            self.log.append_built(build)
+        except sqlite3.IntegrityError as exc:
+            # Planning under the write lock should leave no clash for the database to find.
+            raise ManifestError(f"import refused, nothing was imported: {exc}") from None
+        plan = planned[0]
+        if plan.refused:
+            return ImportResult(events=(), imported=(), unchanged=(), refused=plan.refused)
+        return plan
 
 
 def read_manifest_file(path: Path) -> ParsedManifests:

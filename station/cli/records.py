@@ -62,6 +62,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"unchanged {shipment_id} (already imported)")
     for line in result.refused:
         print(f"refused: {line}", file=sys.stderr)
+    if result.refused:
+        print("nothing was imported: an import is all or nothing", file=sys.stderr)
     return EXIT_ERROR if result.refused else EXIT_OK
 
 

@@ -6,6 +6,7 @@ keep safe. Usage::
 
     python writer_child.py scan  DATA CONFIG START_AT FILE   # one scan per line of FILE
     python writer_child.py print DATA CONFIG START_AT URL    # send the due print jobs
+    python writer_child.py import DATA CONFIG START_AT FILE  # import one manifest file
 
 It waits until the wall clock reads START_AT, so that both writers run at once, and
 prints one JSON line: what it did.
@@ -40,6 +41,9 @@ def main(argv: list[str]) -> int:
                 key = recorded.outcome.verdict.value if recorded.durable else "not-recorded"
                 verdicts[key] = verdicts.get(key, 0) + 1
             print(json.dumps({"verdicts": verdicts}))
+        elif mode == "import":
+            result = station.import_files([Path(arg)])
+            print(json.dumps({"imported": result.imported, "refused": result.refused}))
         else:
             outcomes = station.printing.process()
             print(json.dumps({"states": [o.state for o in outcomes]}))
