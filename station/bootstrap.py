@@ -29,6 +29,7 @@ from station.store.projections.lots import LotProjector
 from station.store.projections.prints import PrintProjector
 from station.store.projections.receiving import Projectors, ReceivingProjector
 from station.store.projections.release import ReleaseProjector
+from station.store.replay import ReplayReport, replay_check
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 from station.store.views.release import SqliteReleaseView
@@ -76,6 +77,10 @@ class Station:
         self.log.close()
         if self.writer_lock is not None:
             self.writer_lock.release()
+
+    def replay_check(self) -> ReplayReport:
+        """Replay the log into fresh projections; every row that differs from the stored ones."""
+        return replay_check(self.log, projectors())
 
     def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
         """Parse manifest files and import them all in one transaction, or none of them.

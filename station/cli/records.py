@@ -1,6 +1,6 @@
 """What the station knows, from the command line: ``import`` manifests, ``show`` a
 record, ``parse`` one code as the scanners' would be, list the ``events`` of the log
-and ``verify-log`` its hash chain.
+and ``verify-log`` its hash chain and the stored state against a replay of the log.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     verify = sub.add_parser("verify-log", parents=[common], help="check the event log's hash chain")
     verify.add_argument(
         "--archive", type=Path, help="check an archive written by `station export` instead"
+    )
+    verify.add_argument(
+        "--chain-only",
+        action="store_true",
+        help="check the hash chain only, not the stored state against a replay of the log",
     )
 
 
@@ -165,8 +170,25 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
         return EXIT_OK if checked.ok else EXIT_INVALID
     with station_from_args(args, writes=False) as station:
         report = station.log.verify()
+        replay = station.replay_check() if report.ok and not args.chain_only else None
     print(("OK: " if report.ok else "BROKEN: ") + report.message)
-    return EXIT_OK if report.ok else EXIT_INVALID
+    if replay is None:
+        return EXIT_OK if report.ok else EXIT_INVALID
+    if replay.ok:
+        print(f"OK: the stored state is what a replay of the {replay.events} events gives")
+        return EXIT_OK
+    if replay.error:
+        print(f"BROKEN: {replay.error}")
+    if replay.total:
+        print(
+            f"BROKEN: the stored state differs from a replay of the log in {replay.total} "
+            "place(s); the database was edited behind the station's back:"
+        )
+        for difference in replay.differences:
+            print(f"  - {difference.describe()}")
+        if replay.total > len(replay.differences):
+            print(f"  ... and {replay.total - len(replay.differences)} more")
+    return EXIT_INVALID
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
