@@ -28,7 +28,9 @@ from station.config import StationConfig, load_config
 from station.domain.events import EventKind
 from station.domain.scanning.scan import Scan
 from station.errors import StoreError
+from station.ports import HoldRecord
 from station.store.eventlog import EventLog
+from station.workflows.quarantine import Credentials, Decision
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "config" / "station.example.toml"
@@ -201,3 +203,53 @@ def test_the_projection_refuses_a_second_receive(tmp_path: Path, config: Station
 
 def _with_printer(config: StationConfig, url: str) -> StationConfig:
     return dataclasses.replace(config, printers=(url,))
+
+
+def test_a_hold_decided_meanwhile_by_another_process_is_not_decided_twice(
+    tmp_path: Path, config: StationConfig
+) -> None:
+    """The other station's release lands between this desk's first look and its commit."""
+    risky = "073500532610040026"
+    reason = "Mill certificate MC-88 and smelter audit show the wafers came from Norway"
+    here = open_station(config, tmp_path / "data")
+    other = open_station(config, tmp_path / "data")
+    try:
+        here.import_files([REPO / "config" / "demo" / "high-risk.json"])
+        for text in ("B-1001", "BOL-778004", "SL0042001", f"00{risky}"):
+            assert here.recorder.handle(Scan(text)).durable
+        view = here.quarantine.view
+        first_look = view.hold
+
+        def hold_then_decided_elsewhere(kind: str, entity: str) -> HoldRecord | None:
+            found = first_look(kind, entity)
+            if found is not None and not decided_elsewhere:
+                decided_elsewhere.append(
+                    other.quarantine.decide(
+                        Decision.RELEASE, kind, entity, Credentials("B-2001", "2468"), reason
+                    )
+                )
+            return found
+
+        decided_elsewhere: list[object] = []
+        here.quarantine.view = _Looking(view, hold_then_decided_elsewhere)
+        result = here.quarantine.decide(
+            Decision.RELEASE, "unit", risky, Credentials("B-2001", "2468"), reason
+        )
+        assert decided_elsewhere, "the other station's decision did not run"
+        assert result.verdict.value == "reject" and "not on hold" in result.message
+        released = list(here.log.events(kinds=[EventKind.HOLD_RELEASED]))
+        assert len(released) == 1
+    finally:
+        here.close()
+        other.close()
+
+
+class _Looking:
+    """The desk's view, with `hold` replaced (the rest is the real SQLite view)."""
+
+    def __init__(self, view: object, hold: object) -> None:
+        self._view = view
+        self.hold = hold
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._view, name)
