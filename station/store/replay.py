@@ -14,6 +14,7 @@ through the receiving projector, say whether the log still holds them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import tempfile
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station.domain.events import EventKind
+from station.domain.events import Event, EventKind, StoredEvent
 from station.domain.printable import printable
 from station.errors import ConflictError, StationError
 from station.store.eventlog import EventLog, Projector
@@ -80,7 +81,11 @@ class ReplayReport:
 
 
 def replay_check(log: EventLog, projector: Projector) -> ReplayReport:
-    """Rebuild every projection from `log` in a scratch file and compare it with the stored."""
+    """Rebuild every projection from `log` in a scratch file and compare it with the stored.
+
+    The events and the stored tables are read in one read transaction (one snapshot),
+    so a writer appending meanwhile cannot make a difference appear.
+    """
     report = ReplayReport()
     with tempfile.TemporaryDirectory(prefix="station-replay-") as scratch:
         path = Path(scratch) / "replay.sqlite3"
@@ -89,37 +94,43 @@ def replay_check(log: EventLog, projector: Projector) -> ReplayReport:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             migrate(conn)
-            report.error = _replay(conn, log, projector, report)
             conn.execute("ATTACH DATABASE ? AS stored", (str(log.path),))
+            conn.execute("BEGIN")
             try:
+                report.error = _replay(conn, projector, report)
                 for table in _tables(conn):
                     for difference in _compare(conn, table):
                         report.total += 1
                         if len(report.differences) < MAX_SHOWN:
                             report.differences.append(difference)
             finally:
+                conn.execute("ROLLBACK")
                 conn.execute("DETACH DATABASE stored")
         finally:
             conn.close()
     return report
 
 
-def _replay(
-    conn: sqlite3.Connection, log: EventLog, projector: Projector, report: ReplayReport
-) -> str | None:
-    conn.execute("BEGIN")
-    try:
-        for stored in log.events():
-            try:
-                projector.apply(conn, stored)
-            except (StationError, sqlite3.Error, KeyError, ValueError, TypeError) as exc:
-                return (
-                    f"event #{stored.seq} ({stored.event.kind.value}) cannot be replayed: "
-                    f"{printable(str(exc), 200)}"
-                )
-            report.events += 1
-    finally:
-        conn.execute("COMMIT")
+def _replay(conn: sqlite3.Connection, projector: Projector, report: ReplayReport) -> str | None:
+    """Apply every stored event to the scratch tables, in log order."""
+    rows = conn.execute(
+        "SELECT seq, id, kind, station_id, operator_id, recorded_at, payload, prev_hash, hash"
+        " FROM stored.events ORDER BY seq"
+    )
+    for seq, eid, kind, station, operator, when, payload, prev_hash, digest in rows:
+        try:
+            event = Event(
+                id=str(eid),
+                kind=EventKind(str(kind)),
+                station_id=str(station),
+                operator_id=None if operator is None else str(operator),
+                recorded_at=dt.datetime.fromisoformat(str(when)),
+                payload=json.loads(str(payload)),
+            )
+            projector.apply(conn, StoredEvent(int(seq), event, str(prev_hash), str(digest)))
+        except (StationError, sqlite3.Error, KeyError, ValueError, TypeError) as exc:
+            return f"event #{seq} ({kind}) cannot be replayed: {printable(str(exc), 200)}"
+        report.events += 1
     return None
 
 

@@ -13,12 +13,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.cli.test_crash import SHIPMENT, manifest
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "config" / "station.example.toml"
@@ -146,3 +149,66 @@ def test_the_lock_dies_with_its_holder(data_dir: Path) -> None:
         if done.returncode == 0 or time.monotonic() > deadline:
             break
     assert done.returncode == 0, done.stderr
+
+
+def test_verify_log_beside_a_writer_sees_one_snapshot(tmp_path: Path) -> None:
+    """Replaying while a scan process receives pallets finds no difference that is not there."""
+    data = tmp_path / "data"
+    spec = manifest(3000)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    assert station(data, "import", str(path)).returncode == 0
+    proc = subprocess.Popen(
+        [
+            *CLI,
+            "scan",
+            "--json",
+            "--operator",
+            "B-1001",
+            "--shipment",
+            SHIPMENT,
+            "--data-dir",
+            str(data),
+            "--config",
+            str(CONFIG),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+
+        done = threading.Event()
+
+        def feed() -> None:  # a scan every few milliseconds until the checks are over
+            for unit in spec["units"]:
+                if done.is_set():
+                    break
+                stdin.write(f"]C100{unit['sscc']}\n")
+                stdin.flush()
+                time.sleep(0.01)
+            stdin.close()
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        stdout.readline()  # the shipment line: it is writing now
+        threading.Thread(target=stdout.read, daemon=True).start()
+        checks = [station(data, "verify-log") for _ in range(3)]
+        assert feeder.is_alive(), "the feed ended before the checks: give it more pallets"
+        done.set()
+        feeder.join(60)
+        assert proc.wait(120) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(30)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+    for done in checks:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "OK: the stored state is what a replay" in done.stdout
