@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from station.config import StationConfig
+from station.domain.events import Event
 from station.domain.manifest.csv_format import parse_manifest_csv
 from station.domain.manifest.json_format import parse_manifest_json
-from station.domain.manifest.model import ParsedManifests
+from station.domain.manifest.model import Manifest, ParsedManifests
 from station.errors import ManifestError
-from station.ports import Clock, SystemClock
+from station.ports import Clock, SystemClock, WriterLock
 from station.services.device_set import DeviceSet
 from station.services.integrity import integrity_options
 from station.services.print_queue import PrintQueue
@@ -29,10 +31,12 @@ from station.store.projections.lots import LotProjector
 from station.store.projections.prints import PrintProjector
 from station.store.projections.receiving import Projectors, ReceivingProjector
 from station.store.projections.release import ReleaseProjector
+from station.store.replay import ReplayReport, replay_check
 from station.store.views.claims import SqliteClaimsView
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 from station.store.views.release import SqliteReleaseView
+from station.store.writer_lock import acquire_writer_lock
 from station.workflows.importing import ImportResult, plan_import
 from station.workflows.lots import LotDesk
 from station.workflows.quarantine import QuarantineDesk
@@ -70,40 +74,58 @@ class Station:
     release_recorder: ScanRecorder
     claims: SqliteClaimsView
     """Monthly sums of what came in and went out per product group (claims reports)."""
+    writer_lock: WriterLock | None = None
+    """Held by a station opened to write (`open_station(writer=...)`) until `close`."""
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database, then free the writer lock."""
         self.log.close()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+
+    def replay_check(self) -> ReplayReport:
+        """Replay the log into fresh projections; every row that differs from the stored ones."""
+        return replay_check(self.log, projectors())
 
     def import_files(self, paths: Iterable[Path], operator_id: str | None = None) -> ImportResult:
-        """Parse manifest files and commit the import; raise `ManifestError` if any is corrupt."""
+        """Parse manifest files and import them all in one transaction, or none of them.
+
+        Raises `ManifestError` if a file is corrupt. A manifest that clashes (with the
+        station's data or another manifest of this import) refuses the whole import:
+        the result lists why, and nothing is stored.
+        """
         problems: list[str] = []
-        results: list[ImportResult] = []
-        parsed: list[tuple[Path, ParsedManifests]] = []
+        batches: list[tuple[str, tuple[Manifest, ...]]] = []
         for path in paths:
             result = read_manifest_file(path)
             if result.problems:
                 problems.extend(f"{path}: {p.where}: {p.message}" for p in result.problems)
-            parsed.append((path, result))
+            batches.append((path.name, tuple(result.manifests)))
         if problems:
             raise ManifestError("manifest refused:\n" + "\n".join(problems))
-        for path, result in parsed:
+        planned: list[ImportResult] = []
+
+        def build(_conn: object) -> tuple[Event, ...]:
+            # Planned under the write lock: a concurrent import is seen, not raced.
             plan = plan_import(
-                result.manifests,
-                source=path.name,
+                batches,
                 view=self.view,
                 station_id=self.config.station_id,
                 operator_id=operator_id,
                 clock=self.clock,
             )
-            self.log.append(plan.events)
-            results.append(plan)
-        return ImportResult(
-            events=tuple(e for r in results for e in r.events),
-            imported=tuple(s for r in results for s in r.imported),
-            unchanged=tuple(s for r in results for s in r.unchanged),
-            refused=tuple(s for r in results for s in r.refused),
-        )
+            planned[:] = [plan]
+            return () if plan.refused else plan.events
+
+        try:
+            self.log.append_built(build)
+        except sqlite3.IntegrityError as exc:
+            # Planning under the write lock should leave no clash for the database to find.
+            raise ManifestError(f"import refused, nothing was imported: {exc}") from None
+        plan = planned[0]
+        if plan.refused:
+            return ImportResult(events=(), imported=(), unchanged=(), refused=plan.refused)
+        return plan
 
 
 def read_manifest_file(path: Path) -> ParsedManifests:
@@ -129,25 +151,30 @@ def default_data_dir() -> Path:
 
 
 def open_station(
-    config: StationConfig, data_dir: Path | None = None, clock: Clock | None = None
+    config: StationConfig,
+    data_dir: Path | None = None,
+    clock: Clock | None = None,
+    *,
+    writer: str | None = None,
 ) -> Station:
-    """Open the station's database in `data_dir` and wire the receiving workflow to it."""
+    """Open the station's database in `data_dir` and wire the receiving workflow to it.
+
+    `writer` names a command that will write (e.g. ``station scan``): the data dir's
+    writer lock is taken first, and `DataDirBusyError` says who holds it if another
+    process does. Read-only commands (and tests) pass None.
+    """
     # Imported here: a command that only parses its arguments loads no driver module.
     from drivers.files import AtomicFileWriter  # noqa: PLC0415
 
     data_dir = data_dir or default_data_dir()
     clock = clock or SystemClock()
-    log = EventLog.open(
-        data_dir / DATABASE_NAME,
-        Projectors(
-            ReceivingProjector(),
-            LotProjector(),
-            PrintProjector(),
-            ReleaseProjector(),
-            ClaimProjector(),
-        ),
-        integrity_options(config),
-    )
+    lock = acquire_writer_lock(data_dir, writer) if writer is not None else None
+    try:
+        log = EventLog.open(data_dir / DATABASE_NAME, projectors(), integrity_options(config))
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     view = SqliteReceivingView(log.connection)
     workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)
     lots = SqliteLotView(log.connection)
@@ -188,6 +215,18 @@ def open_station(
         release=release,
         release_recorder=ScanRecorder(release, log),
         claims=SqliteClaimsView(log.connection),
+        writer_lock=lock,
+    )
+
+
+def projectors() -> Projectors:
+    """Every projection the station keeps, in the order each event is applied to them."""
+    return Projectors(
+        ReceivingProjector(),
+        LotProjector(),
+        PrintProjector(),
+        ReleaseProjector(),
+        ClaimProjector(),
     )
 
 

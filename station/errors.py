@@ -20,6 +20,11 @@ class StoreError(StationError):
     """The station database cannot be opened or written."""
 
 
+class ConflictError(StoreError):
+    """An event contradicts the state it would change (a second receive of one unit, a
+    print job sent twice): the projection refuses it and the transaction rolls back."""
+
+
 class DeviceError(StationError):
     """A device cannot be opened or has failed."""
 

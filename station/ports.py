@@ -56,6 +56,25 @@ class EventStore(Protocol):
         """Commit `events` in one transaction; return only once they are durable."""
         ...
 
+    def append_built(self, build: Callable[[Any], Sequence[Event]]) -> list[StoredEvent]:
+        """Call `build` inside the write transaction and commit the events it returns.
+
+        What `build` reads through the store's views is the state no other writer can
+        change before the commit: a decision made there cannot be made twice.
+        """
+        ...
+
+
+class WriterLock(Protocol):
+    """The data directory's one-writer lock, held from a writing command's start to its end."""
+
+    holder: dict[str, object]
+    """Who holds it: ``pid``, ``command``, ``since``."""
+
+    def release(self) -> None:
+        """Free the lock (idempotent); the process's exit frees it too."""
+        ...
+
 
 class UnitStatus(StrEnum):
     """Where a unit stands in receiving."""

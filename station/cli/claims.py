@@ -56,7 +56,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return refuse(f"--from {args.start!r} --to {args.end!r}: expected dates YYYY-MM-DD")
     if end < start:
         return refuse(f"--to {end} is before --from {start}")
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         settings = station.config.claims
         reports: dict[str, str] = {}
         if settings.product_groups:
@@ -127,7 +127,7 @@ def _report(
             f"--period {args.period!r}: expected a month such as 2026-11 or months such as "
             "2026-09..2026-11"
         )
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         settings = station.config.claims
         groups = dict(settings.product_groups)
         if not groups:

@@ -39,17 +39,34 @@ def config_from_args(args: argparse.Namespace, *, warn: bool = True) -> StationC
     return config
 
 
-def open_from_args(args: argparse.Namespace) -> Station:
-    """The station for ``--config`` and ``--data-dir`` (or the default data directory)."""
+def open_from_args(args: argparse.Namespace, *, writes: bool = True) -> Station:
+    """The station for ``--config`` and ``--data-dir`` (or the default data directory).
+
+    A command that `writes` takes the data dir's writer lock (one writing process at
+    a time); a read-only one passes ``writes=False`` and runs beside a writer.
+    """
     from station.bootstrap import default_data_dir, open_station  # noqa: PLC0415 - as above
 
-    return open_station(config_from_args(args), args.data_dir or default_data_dir())
+    return open_station(
+        config_from_args(args),
+        args.data_dir or default_data_dir(),
+        writer=command_name(args) if writes else None,
+    )
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The sub-command being run, e.g. ``station lots new``: the writer lock's holder."""
+    words = ["station", str(args.command)]
+    for action in ("lots_command", "release_command"):
+        if getattr(args, action, None):
+            words.append(str(getattr(args, action)))
+    return " ".join(words)
 
 
 @contextmanager
-def station_from_args(args: argparse.Namespace) -> Iterator[Station]:
-    """`open_from_args`, closed when the block ends however it ends."""
-    station = open_from_args(args)
+def station_from_args(args: argparse.Namespace, *, writes: bool = True) -> Iterator[Station]:
+    """`open_from_args`, closed (and its writer lock freed) when the block ends."""
+    station = open_from_args(args, writes=writes)
     try:
         yield station
     finally:

@@ -2,6 +2,13 @@
 
 For fixed-mount scanners and scripts. It runs the same recorder the TUI uses, so
 each line is written (and flushed) only after the scan's events are committed.
+
+The rule: every input line (bytes up to ``\\n``, a trailing CR dropped) gives exactly
+one verdict line, whatever it holds: bytes that are not UTF-8, control characters,
+only spaces or separators, nothing at all. Stdin is read as bytes for that reason.
+The only other line is the answer to ``--shipment``, printed before any verdict and
+marked (``"type": "shipment"`` in JSON, a leading ``#`` in text); verdicts carry
+``"type": "scan"``.
 """
 
 from __future__ import annotations
@@ -9,11 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from station.cli.common import EXIT_ERROR, EXIT_OK, refuse, station_from_args
-from station.domain.printable import printable
+from station.domain.printable import printable, storable
 from station.domain.scanning.scan import Scan
 
 if TYPE_CHECKING:
@@ -51,27 +58,46 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if args.shipment:
             picked = recorder.select_shipment(args.shipment, device="headless")
             line = (
-                json.dumps(result_json(args.shipment, picked))
+                json.dumps(result_json(args.shipment, picked, kind="shipment"), ensure_ascii=True)
                 if args.json
-                else result_text(args.shipment, picked)
+                else f"# shipment: {result_text(args.shipment, picked)}"
             )
             print(line, flush=True)
             if picked.outcome.verdict.value in ("reject", "error"):
                 return EXIT_ERROR
-        failures = run_scans(recorder, sys.stdin, sys.stdout, as_json=args.json, device="headless")
+        failures = run_scans(
+            recorder, stdin_lines(sys.stdin), sys.stdout, as_json=args.json, device="headless"
+        )
     return EXIT_ERROR if failures else EXIT_OK
 
 
-def decode_line(line: str) -> str:
-    """One input line as scan text: newline stripped, the four characters ``\\x1d`` as GS."""
-    return line.rstrip("\r\n").replace(LITERAL_GS, "\x1d")
+def stdin_lines(stdin: TextIO) -> Iterator[bytes]:
+    """The lines of `stdin` as bytes: read from its byte buffer when it has one."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        yield from buffer
+        return
+    # A text stream with no bytes under it (a test's StringIO): its text, encoded back.
+    for line in stdin:
+        yield line.encode("utf-8", "surrogateescape")
 
 
-def result_json(text: str, recorded: Recorded) -> dict[str, Any]:
-    """The JSON object written for one scan with ``--json``."""
+def decode_line(line: bytes) -> str:
+    """One input line as scan text: newline stripped, the four characters ``\\x1d`` as GS.
+
+    Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``): the
+    classifier refuses them as INVALID_CODE, and they are stored escaped.
+    """
+    text = line.rstrip(b"\r\n").decode("utf-8", "surrogateescape")
+    return text.replace(LITERAL_GS, "\x1d")
+
+
+def result_json(text: str, recorded: Recorded, *, kind: str = "scan") -> dict[str, Any]:
+    """The JSON object written for one scan with ``--json`` (`kind`: what the line answers)."""
     outcome = recorded.outcome
     return {
-        "input": text,
+        "type": kind,
+        "input": storable(text),
         "verdict": outcome.verdict.value,
         "message": outcome.headline,
         "findings": [
@@ -90,18 +116,17 @@ def result_text(text: str, recorded: Recorded) -> str:
     outcome = recorded.outcome
     line = f"{outcome.verdict.value.upper():<10} {printable(text, 60)}  {outcome.headline}"
     extra = [f.message for f in outcome.findings if f.message not in outcome.headline]
-    return line + "".join(f"\n           - {m}" for m in extra)
+    # One line per verdict: further findings follow on the same line.
+    return line + "".join(f" | {m}" for m in extra)
 
 
 def run_scans(
-    recorder: ScanRecorder, lines: Iterable[str], out: TextIO, *, as_json: bool, device: str
+    recorder: ScanRecorder, lines: Iterable[bytes], out: TextIO, *, as_json: bool, device: str
 ) -> int:
-    """Process every line; return how many scans could not be recorded."""
+    """Answer every line with exactly one verdict line; return how many were not recorded."""
     failures = 0
     for line in lines:
         text = decode_line(line)
-        if not text.strip():
-            continue
         recorded = recorder.handle(Scan(text, device=device))
         if not recorded.durable:
             failures += 1

@@ -113,7 +113,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_lots(args: argparse.Namespace) -> int:
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=args.lots_command != "list") as station:
         if args.lots_command == "list":
             return _lots_list(station, args)
         return _lots_new(station, args)
@@ -197,7 +197,7 @@ def cmd_label(args: argparse.Namespace) -> int:
     from labels.document import RenderedLabel  # noqa: PLC0415
     from station.services.print_queue import build_label  # noqa: PLC0415
 
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=args.print and not args.sheet) as station:
         if args.sheet:
             content: Any = command_sheet(station.config.rules.command_prefix)
         else:
@@ -232,7 +232,7 @@ def _svg(content: Any) -> bytes:
 
 
 def cmd_print_queue(args: argparse.Namespace) -> int:
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=bool(args.process or args.reprint)) as station:
         queue = station.printing
         if args.reprint:
             job_record = next((j for j in queue.jobs() if j.job_id == args.reprint), None)
@@ -266,7 +266,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from station.services.trace import render_text, trace  # noqa: PLC0415
 
     forward = args.direction == "forward"
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         node = trace(
             station.lots,
             station.view,
@@ -286,7 +286,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from station.services.provenance_report import build_report, render_html, render_json  # noqa: PLC0415
 
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         report = build_report(station, args.id)
     if report is None:
         return not_known("lot or unit", args.id)

@@ -1,6 +1,7 @@
 """What the station knows, from the command line: ``import`` manifests, ``show`` a
 record, ``parse`` one code as the scanners' would be, list the ``events`` of the log
-and ``verify-log`` its hash chain (against its anchor, keyed or not).
+and ``verify-log`` its hash chain (against its anchor, keyed or not) and the stored state
+against a replay of the log.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="check only the events after the head the last check verified (kept in the anchor)",
     )
+    verify.add_argument(
+        "--chain-only",
+        action="store_true",
+        help="check the hash chain only, not the stored state against a replay of the log",
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -67,6 +73,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"unchanged {printable(shipment_id)} (already imported)")
     for line in result.refused:
         print(f"refused: {printable(line, None)}", file=sys.stderr)
+    if result.refused:
+        print("nothing was imported: an import is all or nothing", file=sys.stderr)
     return EXIT_ERROR if result.refused else EXIT_OK
 
 
@@ -122,7 +130,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from station.services.show import describe  # noqa: PLC0415 - loaded when a command runs
 
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         found = describe(station.view, args.id)
     if found is None:
         return refuse(f"nothing is known by {printable(args.id)!r}")
@@ -134,7 +142,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         for stored in station.log.events(after_seq=args.after):
             event = stored.event
             if args.json:
@@ -170,9 +178,28 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     from station.cli.integrity import run_check  # noqa: PLC0415
     from station.services.integrity import verify_log  # noqa: PLC0415
 
-    return run_check(
+    code = run_check(
         args, lambda config, path: verify_log(config, path, since_anchor=args.since_anchor)
     )
+    if code != EXIT_OK or args.chain_only or args.since_anchor:
+        return code
+    with station_from_args(args, writes=False) as station:
+        replay = station.replay_check()
+    if replay.ok:
+        print(f"OK: the stored state is what a replay of the {replay.events} events gives")
+        return EXIT_OK
+    if replay.error:
+        print(f"BROKEN: {printable(replay.error, 600)}")
+    if replay.total:
+        print(
+            f"BROKEN: the stored state differs from a replay of the log in {replay.total} "
+            "place(s); the database was edited behind the station's back:"
+        )
+        for difference in replay.differences:
+            print(f"  - {printable(difference.describe(), 600)}")
+        if replay.total > len(replay.differences):
+            print(f"  ... and {replay.total - len(replay.differences)} more")
+    return EXIT_INVALID
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -67,7 +67,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_gate(args: argparse.Namespace) -> int:
     from station.workflows.gate import gate_check  # noqa: PLC0415 - loaded when a command runs
 
-    with station_from_args(args) as station:
+    with station_from_args(args, writes=False) as station:
         answer = gate_check(
             station.releases, args.id.replace("\\x1d", "\x1d"), station.config.rules
         )
@@ -84,7 +84,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    with station_from_args(args) as station:
+    # Only export writes (a file into the data dir); list and show read.
+    with station_from_args(args, writes=args.release_command == "export") as station:
         return _ACTIONS[args.release_command](station, args)
 
 

@@ -34,7 +34,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="station-demo-"))
-    station = open_station(config, data_dir)
+    station = open_station(config, data_dir, writer="station demo")
     demo_dir = bundled_config_dir() / "demo"
     manifests = sorted(p for p in demo_dir.iterdir() if p.suffix in (".json", ".csv"))
     result = station.import_files(manifests)

@@ -43,9 +43,11 @@ __all__ = [
     "has_control",
     "html_text",
     "json_text",
+    "not_utf8",
     "printable",
     "printable_lines",
     "quoted",
+    "storable",
     "unsafe_at",
 ]
 
@@ -214,10 +216,37 @@ def _is_safe(char: str) -> bool:
     return char.isprintable() or unicodedata.category(char) == "Zs"
 
 
+def not_utf8(text: str) -> bool:
+    """Whether `text` holds bytes that were not UTF-8 (decoded with ``surrogateescape``)."""
+    return any(_SURROGATE_BYTE_MIN <= ord(char) <= _SURROGATE_BYTE_MAX for char in text)
+
+
+def storable(text: str) -> str:
+    """`text` fit for JSON and UTF-8 storage: each lone surrogate written as an escape.
+
+    Bytes that were not UTF-8 (decoded with ``surrogateescape``) become a backslash,
+    ``x`` and two hex digits; any other lone surrogate ``\\udNNN``. Every other
+    character is kept as it is.
+
+        >>> storable("]C100\\udcff") == "]C100" + chr(92) + "xff"
+        True
+    """
+    if text.isprintable() or not any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+        return text
+    return "".join(_escape(char) if 0xD800 <= ord(char) <= 0xDFFF else char for char in text)
+
+
+_SURROGATE_BYTE_MIN, _SURROGATE_BYTE_MAX = 0xDC80, 0xDCFF
+"""Where ``surrogateescape`` puts the bytes 0x80-0xFF it could not decode."""
+
+
 def _escape(char: str) -> str:
     if char == GS:
         return "<GS>"
     code = ord(char)
+    if _SURROGATE_BYTE_MIN <= code <= _SURROGATE_BYTE_MAX:
+        # A byte that was not UTF-8: show the byte itself, as it arrived.
+        return f"\\x{code - 0xDC00:02x}"
     if code < 0x100:
         return f"\\x{code:02x}"
     if code < 0x10000:

@@ -18,6 +18,7 @@ can print it).
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ from station.store.projections.prints import PrintState, print_job, print_jobs
 from station.store.views.lots import LotRecord, SqliteLotView
 
 MAX_BACKOFF_S = 300.0
+SKIPPED = "skipped"
+"""A `PrintOutcome` state: the job was no longer queued when its turn came (not sent)."""
 PrinterOpener = Callable[[str], LabelPrinter]
 
 
@@ -276,7 +279,19 @@ class PrintQueue:
             payload = {"job_id": job.job_id, "error": str(exc), "uncertain": True}
             self.log.append([self._event(EventKind.PRINT_FAILED, payload)])
             return PrintOutcome(job.job_id, PrintState.UNCERTAIN, str(exc))
-        self.log.append([self._event(EventKind.PRINT_SENDING, {"job_id": job.job_id})])
+        still: list[PrintJob] = []
+
+        def sending(conn: sqlite3.Connection) -> list[Event]:
+            # Checked again under the write lock: another writer may have taken the job.
+            current = print_job(conn, job.job_id)
+            if current is None or current.state != PrintState.QUEUED:
+                return []
+            still.append(current)
+            return [self._event(EventKind.PRINT_SENDING, {"job_id": job.job_id})]
+
+        self.log.append_built(sending)
+        if not still:
+            return PrintOutcome(job.job_id, SKIPPED, "taken by another process; not sent again")
         return document
 
     def _operator_refusal(self, operator: Operator | None) -> str | None:

@@ -2,7 +2,9 @@
 
 A forklift driver or the guard scans any unit before it is loaded or leaves the
 site; the answer is RELEASED only when a completed release shipped it (and its lot
-is marked shipped). Anything else (in a release still open or refused, never
+is marked shipped), and the event log agrees: its RELEASE_COMPLETED ships the unit
+and no hold in the log is left on it (tables edited behind the station's back
+cannot pass a held unit). Anything else (in a release still open or refused, never
 scanned for release, held, unknown) is NOT RELEASED, with the reason. The check
 only reads: it changes nothing and needs no login.
 
@@ -12,6 +14,7 @@ only reads: it changes nothing and needs no login.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,6 +40,10 @@ class GateView(Protocol):
     def unit(self, release_id: str, unit_id: str) -> ReleaseUnit | None: ...
 
     def seals(self, release_id: str) -> list[str]: ...
+
+    def log_holds(self, lot_ids: Collection[str]) -> dict[str, tuple[str, ...]]: ...
+
+    def log_shipped(self, unit_id: str, release_id: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +99,16 @@ def gate_check(
     shown = printable(unit_id, 60)
     record = view.lot(unit_id)
     shipped = view.shipped_in(unit_id)
+    # The log's own record, whatever the tables say: a hold, and the shipping record.
+    held = view.log_holds([unit_id]).get(unit_id, ())
     if shipped is not None and record is not None and record.status == "shipped":
+        if held or not view.log_shipped(unit_id, shipped.release_id):
+            why = (
+                f"held according to the event log ({'; '.join(held)})"
+                if held
+                else f"the event log has no completed release {shipped.release_id} shipping it"
+            )
+            return _disagrees(query, unit_id, shown, why)
         return GateAnswer(
             query,
             unit_id,
@@ -131,6 +147,10 @@ def gate_check(
             reasons=("unknown here: never received or made at this site",),
         )
     state = lot_problem(facts)
+    if held and state is None:
+        return _disagrees(
+            query, unit_id, shown, f"held according to the event log ({'; '.join(held)})"
+        )
     reasons = (state,) if state else ("no release of it has been completed",)
     return GateAnswer(
         query,
@@ -139,4 +159,19 @@ def gate_check(
         f"NOT RELEASED: {shown} has not been released for shipping"
         + (f" ({state})" if state else ""),
         reasons=reasons,
+    )
+
+
+def _disagrees(query: str, unit_id: str, shown: str, why: str) -> GateAnswer:
+    """NOT RELEASED because the stored state says otherwise than the event log."""
+    return GateAnswer(
+        query,
+        unit_id,
+        False,
+        f"NOT RELEASED: {shown} is {why}" if why.startswith("held") else f"NOT RELEASED: {why}",
+        reasons=(
+            why,
+            "the stored state disagrees with the event log: the database may have been "
+            "edited; run station verify-log",
+        ),
     )

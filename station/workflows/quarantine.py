@@ -90,13 +90,49 @@ class QuarantineDesk:
         evidence: str | None = None,
         disposition: Disposition | None = None,
     ) -> DecisionResult:
-        """Check one decision and commit its event before reporting it."""
+        """Check one decision and commit its event before reporting it.
+
+        The hold is read and the event built inside the write transaction: two
+        decisions on one hold (two stations, two windows) cannot both be recorded.
+        """
+        if self.view.hold(entity_kind, entity_id) is None:
+            return _refused(f"{entity_kind} {printable(entity_id)} is not on hold")
+        supervisor, problem = self._supervisor(credentials)  # the slow PIN check: outside
+        if supervisor is None:
+            return _refused(problem)
+        decided: list[DecisionResult] = []
+
+        def build(_conn: object) -> tuple[Event, ...]:
+            decided[:] = [
+                self._decision(
+                    decision,
+                    entity_kind,
+                    entity_id,
+                    supervisor=supervisor,
+                    text=text,
+                    evidence=evidence,
+                    disposition=disposition,
+                )
+            ]
+            return decided[0].events
+
+        self.store.append_built(build)
+        return decided[0]
+
+    def _decision(
+        self,
+        decision: Decision,
+        entity_kind: str,
+        entity_id: str,
+        *,
+        supervisor: Operator,
+        text: str,
+        evidence: str | None,
+        disposition: Disposition | None,
+    ) -> DecisionResult:
         hold = self.view.hold(entity_kind, entity_id)
         if hold is None:
             return _refused(f"{entity_kind} {printable(entity_id)} is not on hold")
-        supervisor, problem = self._supervisor(credentials)
-        if supervisor is None:
-            return _refused(problem)
         text = text.strip()
         if decision is Decision.NOTE and not (text or evidence):
             return _refused("A note needs text or an evidence reference")
@@ -141,7 +177,6 @@ class QuarantineDesk:
             Decision.RELEASE: "Released from quarantine:",
             Decision.REJECT: f"Rejected ({disposition.value if disposition else ''}):",
         }[decision]
-        self.store.append((event,))
         return DecisionResult(
             Verdict.ACCEPT if decision is not Decision.NOTE else Verdict.INFO,
             f"{done} {entity_kind} {printable(entity_id)} by {supervisor.name}",

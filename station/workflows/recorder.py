@@ -1,8 +1,11 @@
 """Commit-then-show: the one path from a scan to a durable verdict.
 
-`ScanRecorder.handle` asks the workflow for an outcome, appends its events in one
-transaction, and only then settles the session and returns the verdict. If the
-commit fails, the clerk is told the scan was NOT recorded and nothing changes.
+`ScanRecorder.handle` asks the workflow for an outcome inside the store's write
+transaction, appends its events in that same transaction, and only then settles the
+session and returns the verdict. Deciding under the write lock means another
+process writing to the same database cannot slip a change in between what the
+workflow read and what it records (two receives of one pallet). If the commit
+fails, the clerk is told the scan was NOT recorded and nothing changes.
 Every dock's workflow (receiving, release) goes through it: all it needs of one is
 `ScanWorkflow`.
 """
@@ -10,9 +13,11 @@ Every dock's workflow (receiving, release) goes through it: all it needs of one 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from station.domain.events import Event, StoredEvent
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.printable import printable
 from station.domain.scanning.scan import Scan
@@ -63,25 +68,57 @@ class ScanRecorder:
 
     def handle(self, scan: Scan) -> Recorded:
         """Decide, commit, settle; the returned verdict is safe to show."""
-        return self.commit(self.workflow.handle(scan))
+        return self.decide(lambda: self.workflow.handle(scan), printable(scan.text))
 
     def login(self, badge: str, device: str = "keyboard") -> Recorded:
         """Log in by a badge number given directly (command line, login screen)."""
-        return self.commit(self.workflow.login(badge, device))
+        return self.decide(lambda: self.workflow.login(badge, device), printable(badge))
 
     def select_shipment(self, shipment_id: str, device: str = "keyboard") -> Recorded:
         """Open or join a shipment picked from a list or given on the command line."""
-        return self.commit(self.workflow.select_shipment(shipment_id, device))
+        return self.decide(
+            lambda: self.workflow.select_shipment(shipment_id, device), printable(shipment_id)
+        )
+
+    def decide(self, decision: Callable[[], Outcome], shown: str = "") -> Recorded:
+        """Run `decision` inside the write transaction, commit its events, then settle.
+
+        `shown` is what the clerk gave, for the NOT RECORDED message when the
+        transaction cannot even begin.
+        """
+        decided: list[Outcome] = []
+
+        def build(_conn: object) -> Sequence[Event]:
+            decided[:] = [decision()]
+            return decided[0].events
+
+        try:
+            stored = self.store.append_built(build)
+        except _STORE_ERRORS as exc:
+            failed = decided[0] if decided else Outcome(Verdict.ERROR, "", input_display=shown)
+            return _not_recorded(failed, exc)
+        return self._settled(decided[0], stored)
 
     def commit(self, outcome: Outcome) -> Recorded:
-        """Append the outcome's events, then settle the session; report failure as data."""
+        """Append an outcome decided already, then settle; report failure as data.
+
+        Prefer `decide`: an outcome decided outside the transaction may rest on
+        state another writer has changed since.
+        """
         try:
             stored = self.store.append(outcome.events)
-        except (StationError, OSError, sqlite3.Error) as exc:
+        except _STORE_ERRORS as exc:
             return _not_recorded(outcome, exc)
+        return self._settled(outcome, stored)
+
+    def _settled(self, outcome: Outcome, stored: Sequence[StoredEvent]) -> Recorded:
         settled = self.workflow.settle(outcome)
         shown = settled if settled is not None else outcome
         return Recorded(shown, tuple(s.event.id for s in stored), durable=True)
+
+
+_STORE_ERRORS = (StationError, OSError, sqlite3.Error, UnicodeError)
+"""What a failed commit raises: reported as NOT RECORDED, never as a traceback."""
 
 
 def _not_recorded(outcome: Outcome, exc: Exception) -> Recorded:

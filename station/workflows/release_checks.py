@@ -12,7 +12,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -35,7 +35,7 @@ from station.domain.checks.release import (
 )
 from station.domain.claims.entries import Aggregate
 from station.domain.events import Event, EventKind
-from station.domain.findings import Finding, FindingCode, Severity, Verdict
+from station.domain.findings import Finding, FindingCode, Severity, Verdict, refusal
 from station.domain.lots.provenance import Genealogy, ProvenanceProblem
 from station.domain.manifest.model import Manifest, Unit, item_key
 from station.domain.manifest.outbound import SiteIdentity
@@ -89,6 +89,8 @@ class ReleaseView(Protocol):
     def claim_aggregates(self) -> list[Aggregate]: ...
 
     def completed_payload(self, release: ReleaseRecord) -> dict[str, Any] | None: ...
+
+    def log_holds(self, lot_ids: Collection[str]) -> dict[str, tuple[str, ...]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,35 @@ class ReleaseChecks:
             if isinstance(described, str):
                 findings.append(cannot_describe(lot_id, described))
         return findings
+
+    def held_by_log(self, lot_ids: Sequence[str]) -> dict[str, Finding]:
+        """A refusal for each of `lot_ids` that the event log itself holds, or an input of it.
+
+        Read from the log (a targeted replay), not from the projection tables the other
+        checks read: tables edited behind the station's back cannot ship a held unit.
+        """
+        upstream: dict[str, set[str]] = {}
+        genealogy = self.view.genealogy()
+        for lot_id in lot_ids:
+            trace = genealogy.trace(lot_id) if self.view.lot(lot_id) else None
+            upstream[lot_id] = set(trace.upstream) if trace else set()
+        held = self.view.log_holds({*lot_ids, *(u for ups in upstream.values() for u in ups)})
+        found: dict[str, Finding] = {}
+        for lot_id in lot_ids:
+            reasons = [*held.get(lot_id, ())]
+            reasons += [
+                f"input {u}: {r}" for u in sorted(upstream[lot_id]) for r in held.get(u, ())
+            ]
+            if reasons:
+                found[lot_id] = refusal(
+                    FindingCode.NOT_RELEASABLE,
+                    f"{printable(lot_id)} is held according to the event log "
+                    f"({'; '.join(reasons)}) although the stored state lets it ship: "
+                    "the database may have been edited; run station verify-log",
+                    "released from hold",
+                    "; ".join(reasons),
+                )
+        return found
 
     def _missing_fields(self, lot_id: str) -> list[str]:
         record = self.view.lot(lot_id)

@@ -1,7 +1,9 @@
 """Completing a release: check everything again, then ship it or refuse it.
 
 ``#CLOSE`` checks every unit again against the state at that moment (recording a
-new RELEASE_UNIT_CHECKED where the result changed), plus the order as a whole
+new RELEASE_UNIT_CHECKED where the result changed), and against the event log's own
+record of holds (a targeted replay: edited tables cannot ship a held unit), plus
+the order as a whole
 (every ordered unit, quantities per product, seals, bill of lading). It completes
 the release only when nothing blocks it: the RELEASE_COMPLETED event is the shipping
 record, marks the units shipped and carries the outbound manifest, which
@@ -26,7 +28,7 @@ from station.domain.checks.release_order import (
 )
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.events import Event, EventKind
-from station.domain.findings import Finding, Verdict
+from station.domain.findings import Finding, FindingCode, Verdict
 from station.domain.manifest.json_format import parse_manifest_json
 from station.domain.manifest.model import Manifest, Unit
 from station.domain.manifest.outbound import outbound_manifest
@@ -62,6 +64,7 @@ def close_release(
     described_ids: list[str] = []
     rechecked: list[Event] = []
     packaging = {unit_ordered(u, checks.view): u.packaging for u in order.units}
+    held = checks.held_by_log([u.unit_id for u in units])
     for unit in units:
         code = classify(unit.label, rules)
         findings = checks.check(release, unit.unit_id, code if isinstance(code, Gs1Code) else None)
@@ -69,6 +72,8 @@ def close_release(
             # No label was read: only an authorised hand entry may ship (`release_hand_entry`).
             typed = hand_entry_finding(unit.unit_id, hand_entry, unit.authorised_by)
             findings.extend([typed] if typed is not None else [])
+        if unit.unit_id in held and not any(f.code in _HELD for f in findings):
+            findings.append(held[unit.unit_id])
         if findings:
             blocking.append(Blocking(unit.unit_id, tuple(findings)))
         if [f.as_dict() for f in findings] != [f.as_dict() for f in unit.findings]:
@@ -133,6 +138,10 @@ def close_release(
         outbound_dir=outbound_dir,
         claims_out=claims_out,
     )
+
+
+_HELD = (FindingCode.NOT_RELEASABLE, FindingCode.QUARANTINED_INPUT)
+"""Findings that already say a unit (or an input) is held: the log's word adds nothing."""
 
 
 def _refused(

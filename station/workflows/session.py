@@ -15,7 +15,7 @@ from typing import Any
 from station.domain.events import Event, EventKind
 from station.domain.findings import Finding, FindingCode, Severity, Verdict
 from station.domain.operators import Operator, Role, qualification
-from station.domain.printable import printable
+from station.domain.printable import not_utf8, printable, storable
 from station.domain.scanning.codes import BadgeCode, Code, InvalidCode, UnknownCode
 from station.domain.scanning.scan import Scan
 from station.ports import Clock
@@ -147,11 +147,21 @@ class Session:
     def record(
         self, scan: Scan, code: Code, outcome: Outcome, context: Mapping[str, Any]
     ) -> Outcome:
-        """Prefix the outcome's events with the scan itself: every scan is evidence."""
+        """Prefix the outcome's events with the scan itself: every scan is evidence.
+
+        Bytes that were not UTF-8 are stored escaped (`storable`), with the exact
+        bytes in hex beside them: a lone surrogate can be neither JSON nor hashed.
+        """
+        raw = (
+            {"input_hex": scan.text.encode("utf-8", "surrogateescape").hex()}
+            if not_utf8(scan.text)
+            else {}
+        )
         recorded = self.event(
             EventKind.SCAN_RECORDED,
             {
-                "input": scan.text,
+                "input": storable(scan.text),
+                **raw,
                 "symbology": scan.symbology,
                 "device": scan.device,
                 "code_kind": type(code).__name__,

@@ -64,6 +64,7 @@ def test_demo_shipments_headless_json(data_dir: Path, name: str) -> None:
     assert [f["code"] for r in results for f in r["findings"]] == DEMO_CODES[name]
     assert all(r["recorded"] and r["event_ids"] for r in results)
     assert set(results[0]) == {
+        "type",
         "input",
         "verdict",
         "message",

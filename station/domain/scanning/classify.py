@@ -3,8 +3,9 @@
 Every scan passes through `classify` before a workflow sees it. It decides,
 in this order:
 
-1. Too long (over `MAX_TEXT_LENGTH`) or holding control characters other than
-   GS: `InvalidCode`. Such text is never echoed raw.
+1. Too long (over `MAX_TEXT_LENGTH`), holding bytes that were not UTF-8 (read
+   with ``surrogateescape``) or control characters other than GS: `InvalidCode`.
+   Such text is never echoed raw.
 2. A GS1 symbology identifier (``]C1``, ``]d2``, ``]Q3``, ``]e0``, ``]J1``),
    in the text or passed as `symbology`: the content must be a GS1 element
    string, else `InvalidCode`.
@@ -78,7 +79,7 @@ from station.domain.gs1.element_string import (
     Gs1Error,
     parse_element_string,
 )
-from station.domain.printable import has_control, printable, quoted
+from station.domain.printable import has_control, not_utf8, printable, quoted
 from station.domain.scanning.code_errors import error_finding, invalid_code
 from station.domain.scanning.codes import (
     BadgeCode,
@@ -220,6 +221,9 @@ def _classify(text: str, rules: ClassifierRules, symbology: str | None) -> Code:
     evidence = aim + gs_body
     sym = symbology if symbology is not None else (aim or None)
 
+    if not_utf8(raw):
+        message = f"Scanned bytes {quoted(evidence)} are not valid UTF-8; it is not a code."
+        return invalid_code(evidence, message)
     if has_control(gs_body.replace(GS, "")):
         message = f"Scanned text {quoted(evidence)} contains control characters; it is not a code."
         return invalid_code(evidence, message)

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from station.domain.events import EventKind, StoredEvent
+from station.errors import ConflictError
 
 
 class PrintState:
@@ -74,6 +75,15 @@ class PrintProjector:
                         (PrintState.REPRINTED, payload["reprint_of"], PrintState.SENDING),
                     )
             case EventKind.PRINT_SENDING:
+                row = conn.execute(
+                    "SELECT state FROM print_jobs WHERE job_id = ?", (payload["job_id"],)
+                ).fetchone()
+                if row is None or row[0] != PrintState.QUEUED:
+                    state = row[0] if row else "unknown"
+                    raise ConflictError(
+                        f"print job {payload['job_id']} is {state}, not queued: "
+                        "it is not sent again"
+                    )
                 conn.execute(
                     "UPDATE print_jobs SET state = ?, attempts = attempts + 1 WHERE job_id = ?",
                     (PrintState.SENDING, payload["job_id"]),

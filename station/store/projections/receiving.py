@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from station.domain.events import EventKind, StoredEvent
+from station.domain.printable import printable
+from station.errors import ConflictError
 from station.ports import SealStatus, ShipmentStatus, UnitStatus
 from station.store.eventlog import Projector
 
@@ -134,6 +136,15 @@ class ReceivingProjector:
     def _receive(self, conn: sqlite3.Connection, stored: StoredEvent) -> None:
         payload = stored.event.payload
         status = UnitStatus(payload["status"])
+        row = conn.execute(
+            "SELECT received_seq FROM units WHERE unit_id = ?", (payload["unit_id"],)
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            # Whatever decided this receive read a state that is gone: never count it twice.
+            raise ConflictError(
+                f"unit {printable(payload['unit_id'])} was already received (event #{row[0]}): "
+                "a second receive is refused"
+            )
         conn.execute(
             "INSERT INTO units (unit_id, shipment_id, expected, status, receipt_id, received_seq,"
             " received_at, received_by, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"

@@ -9,18 +9,20 @@ holds on it or on the shipment it came in, the release that shipped it).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
 from station.domain.checks.release import LotFacts, ReleaseRecord, ReleaseStatus, ReleaseUnit
 from station.domain.claims.entries import Aggregate
-from station.domain.events import StoredEvent
+from station.domain.events import EventKind, StoredEvent
 from station.domain.findings import Finding
 from station.domain.lots.provenance import Genealogy
 from station.domain.manifest.model import Direction
 from station.domain.scanning.codes import DocumentKind
 from station.ports import ShipmentRecord, ShipmentStatus
 from station.store.eventlog import EventLog
+from station.store.replay import held_by_log
 from station.store.rows import Row, columns, many, one, record
 from station.store.views.claims import SqliteClaimsView
 from station.store.views.lots import LotRecord, SqliteLotView
@@ -169,6 +171,22 @@ class SqliteReleaseView:
             return None
         stored: StoredEvent | None = self._log.event_by_id(release.completed_event_id)
         return dict(stored.event.payload) if stored else None
+
+    # -- the log's own record ----------------------------------------------------
+
+    def log_holds(self, lot_ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """Which of `lot_ids` the event log holds (on hold, rejected), whatever the tables say."""
+        return held_by_log(self._log, lot_ids)
+
+    def log_shipped(self, unit_id: str, release_id: str) -> bool:
+        """Whether the log's RELEASE_COMPLETED of `release_id` ships `unit_id`."""
+        row = self._conn.execute(
+            "SELECT 1 FROM events WHERE kind = ? AND json_extract(payload, '$.release_id') = ?"
+            " AND EXISTS (SELECT 1 FROM json_each(payload, '$.units')"
+            " WHERE json_extract(value, '$.unit_id') = ?)",
+            (EventKind.RELEASE_COMPLETED.value, release_id, unit_id),
+        ).fetchone()
+        return row is not None
 
     # -- lots -------------------------------------------------------------------
 

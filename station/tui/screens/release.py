@@ -95,7 +95,7 @@ class ReleaseScreen(EntryScreen):
             return
         unit_id = self._rows[min(table.cursor_row, len(self._rows) - 1)]
         recorder = self.station.release_recorder
-        self.show(recorder.commit(self.station.release.remove_unit(unit_id)))
+        self.show(recorder.decide(lambda: self.station.release.remove_unit(unit_id)))
 
     # -- output ---------------------------------------------------------------
 
