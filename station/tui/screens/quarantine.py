@@ -155,8 +155,6 @@ class DecisionScreen(ModalScreen[DecisionResult | None]):
             )
             yield Input(placeholder="Supervisor badge (scan or type)", id="badge")
             yield Input(placeholder="PIN", password=True, id="pin")
-            yield Input(placeholder=prompt, id="text")
-            yield Input(placeholder="Evidence reference (document no., photo path)", id="evidence")
             if self.decision is Decision.REJECT:
                 yield Select(
                     [
@@ -166,7 +164,12 @@ class DecisionScreen(ModalScreen[DecisionResult | None]):
                     prompt="Disposition",
                     id="disposition",
                 )
-            yield Static(Text("Enter: next field / decide   Esc: cancel", style="dim"), id="error")
+            yield Input(placeholder=prompt, id="text")
+            yield Input(placeholder="Evidence reference (document no., photo path)", id="evidence")
+            yield Static(
+                Text("Enter: next field / decide   Ctrl+S: decide   Esc: cancel", style="dim"),
+                id="error",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#badge", Input).focus()
@@ -177,10 +180,22 @@ class DecisionScreen(ModalScreen[DecisionResult | None]):
         self.query_one("#pin", Input).focus()
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
-        order = ["badge", "pin", "text", "evidence"]
-        current = message.input.id or ""
+        # The form owns its fields' text: it must not bubble to the app, which scans.
+        message.stop()
+        self._next_after(message.input.id or "")
+
+    def on_select_changed(self, message: Select.Changed) -> None:
+        message.stop()
+        if message.value is not Select.BLANK:
+            self._next_after("disposition")
+
+    def _next_after(self, current: str) -> None:
+        """Enter in a field: focus the next one, or decide from the last one."""
+        order = ["badge", "pin", "disposition", "text", "evidence"]
+        if self.decision is not Decision.REJECT:
+            order.remove("disposition")
         if current in order[:-1]:
-            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+            self.query_one(f"#{order[order.index(current) + 1]}").focus()
         else:
             self.action_submit()
 
