@@ -150,6 +150,13 @@ class HoldRecord:
     findings: tuple[Finding, ...]
     since: str
     placed_by: str | None
+    raisers: tuple[str | None, ...] = ()
+    """Who raised each finding (the operator of the event that added it), in order."""
+
+    @property
+    def raised_by(self) -> frozenset[str]:
+        """Everyone who raised a finding on this hold, its placer included (four eyes)."""
+        return frozenset(r for r in (*self.raisers, self.placed_by) if r is not None)
 
 
 @dataclass(frozen=True, slots=True)

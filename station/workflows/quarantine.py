@@ -3,8 +3,10 @@
 Every decision needs the deciding supervisor's own badge (and PIN when their roster
 entry has one) at that moment, even if a clerk is logged in at the dock. Releasing
 from quarantine needs a reason stating how provenance was determined, and must be
-made by someone other than the person who placed the hold (four eyes). Each
-decision is one event naming the supervisor, committed before it is reported.
+made by someone who raised none of its findings, nor any finding of a unit hold the
+release lifts with it (four eyes); rejecting is the conservative decision and anyone
+qualified may reject, even a hold they raised. Each decision is one event naming the
+supervisor and who raised each finding, committed before it is reported.
 """
 
 from __future__ import annotations
@@ -100,12 +102,11 @@ class QuarantineDesk:
         text = text.strip()
         if decision is Decision.NOTE and not (text or evidence):
             return _refused("A note needs text or an evidence reference")
+        cascade = self._cascade(hold, decision) if entity_kind == "shipment" else []
         if decision is Decision.RELEASE:
-            if hold.placed_by == supervisor.id:
-                return _refused(
-                    f"Four eyes: {supervisor.name} placed this hold and cannot release it; "
-                    "another supervisor must decide"
-                )
+            problem = _four_eyes(supervisor, hold, cascade)
+            if problem:
+                return _refused(problem)
             if len(text) < MIN_REASON_LENGTH:
                 return _refused(
                     "A release needs a reason stating how provenance was determined "
@@ -123,12 +124,16 @@ class QuarantineDesk:
             "text": text,
             "evidence": evidence,
             "placed_by": hold.placed_by,
-            "findings": [f.as_dict() for f in hold.findings],
+            "raised_by": sorted(hold.raised_by),
+            "findings": [
+                {**f.as_dict(), "raised_by": who}
+                for f, who in zip(hold.findings, hold.raisers, strict=False)
+            ],
         }
         if disposition is not None:
             payload["disposition"] = disposition.value
         if entity_kind == "shipment" and decision is not Decision.NOTE:
-            payload["cascade"] = self._cascade(hold, decision)
+            payload["cascade"] = [h.entity_id for h in cascade]
         event = Event.new(
             _KINDS[decision],
             station_id=self.station_id,
@@ -163,21 +168,53 @@ class QuarantineDesk:
             return None, f"Decision refused: wrong or missing PIN for {operator.name}"
         return operator, ""
 
-    def _cascade(self, hold: HoldRecord, decision: Decision) -> list[str]:
+    def _cascade(self, hold: HoldRecord, decision: Decision) -> list[HoldRecord]:
         """Unit holds decided together with their shipment's hold."""
+        if decision is Decision.NOTE:
+            return []
         held_units = [
             h
             for h in self.view.holds()
             if h.entity_kind == "unit" and h.shipment_id == hold.entity_id
         ]
         if decision is Decision.REJECT:
-            return [h.entity_id for h in held_units]
+            return held_units
         # A released seal hold also lifts unit holds that had no reason of their own.
         return [
-            h.entity_id
-            for h in held_units
-            if h.findings and all(f.code in SEAL_CODES for f in h.findings)
+            h for h in held_units if h.findings and all(f.code in SEAL_CODES for f in h.findings)
         ]
+
+
+def _four_eyes(supervisor: Operator, hold: HoldRecord, cascade: list[HoldRecord]) -> str:
+    """Why `supervisor` may not release `hold` (and the unit holds it lifts), or ``""``.
+
+    Nobody lifts a finding they raised themselves: not on the hold itself, not on a
+    unit hold its release would lift. The whole release is refused rather than
+    leaving some unit holds behind, so one decision lifts exactly what it names.
+    """
+    name = supervisor.name
+    if hold.placed_by == supervisor.id:
+        return (
+            f"Four eyes: {name} placed this hold and cannot release it; "
+            "another supervisor must decide"
+        )
+    own = [
+        f.code.value
+        for f, who in zip(hold.findings, hold.raisers, strict=False)
+        if who == supervisor.id
+    ]
+    if own:
+        return (
+            f"Four eyes: {name} raised a finding on this hold ({', '.join(own)}) "
+            "and cannot release it; another supervisor must decide"
+        )
+    units = [printable(h.entity_id) for h in cascade if supervisor.id in h.raised_by]
+    if units:
+        return (
+            f"Four eyes: releasing this shipment would also release unit holds {name} "
+            f"raised ({', '.join(units)}); another supervisor must release the shipment"
+        )
+    return ""
 
 
 def _refused(message: str) -> DecisionResult:

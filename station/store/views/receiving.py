@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -203,7 +204,10 @@ def _findings(row: Row) -> tuple[Finding, ...]:
 
 
 def _hold(row: Row) -> HoldRecord:
-    return record(HoldRecord, _HOLD_FIELDS, row, findings=findings_from_json)
+    hold = record(HoldRecord, _HOLD_FIELDS, row, findings=findings_from_json)
+    # Holds projected before findings carried their raiser: the placer raised them.
+    raisers = tuple(f.get("raised_by", hold.placed_by) for f in json.loads(row[3]))
+    return dataclasses.replace(hold, raisers=raisers)
 
 
 def _unit(row: Row) -> UnitRecord:

@@ -97,8 +97,10 @@ class QuarantineScreen(StationScreen):
         text = Text()
         text.append(f"{hold.entity_kind} {printable(hold.entity_id)}", style="bold")
         text.append(f"  since {hold.since[:16]} by {hold.placed_by or '-'}\n")
-        for finding in hold.findings:
-            text.append(f"- {finding.code.value}: {finding.message}\n")
+        raisers = (*hold.raisers, *[None] * len(hold.findings))
+        for finding, who in zip(hold.findings, raisers, strict=False):
+            text.append(f"- {finding.code.value}: {finding.message}")
+            text.append(f" (raised by {printable(who or '-', 24)})\n", style="dim")
         for action in self.station.view.hold_actions(hold.entity_kind, hold.entity_id):
             text.append(f"  {action.at[:16]} {action.action} by {action.operator_id}: ")
             text.append(printable(action.text, 120))
