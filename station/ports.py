@@ -177,6 +177,10 @@ class QuarantineView(Protocol):
 
     def holds(self) -> list[HoldRecord]: ...
 
+    def wrong_pins(self, badge: str, since: dt.datetime) -> list[dt.datetime]:
+        """When wrong PINs were given for `badge` at or after `since` (from the event log)."""
+        ...
+
 
 class ReceivingView(Protocol):
     """Read-only queries the receiving workflow makes of current state."""

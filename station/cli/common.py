@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 def config_from_args(args: argparse.Namespace) -> StationConfig:
-    """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example)."""
+    """The config named by ``--config`` or ``$STATION_CONFIG``; neither is a clear error."""
     from station.config import load_config  # noqa: PLC0415 - loaded when a command runs
 
     return load_config(args.config)

@@ -18,11 +18,13 @@ from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings, 
 from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
 from station.config.operators import read_operators
+from station.config.quarantine import read_quarantine
 from station.config.reader import TableReader
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
 from station.domain.checks.receiving import MovingDataField
 from station.domain.claims.settings import ClaimsSettings
+from station.domain.lockout import LockoutPolicy
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
@@ -38,6 +40,7 @@ TOP_KEYS = (
     "risk",
     "operators",
     "claims",
+    "quarantine",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -62,6 +65,8 @@ class StationConfig:
     identifiers: IdentifierSettings = DEFAULT_IDENTIFIERS
     labels: LabelSettings = field(default_factory=LabelSettings)
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
+    pin_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    """``[quarantine]``: wrong PINs that lock a supervisor's badge, and for how long."""
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -96,5 +101,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         identifiers=read_identifiers(reader, section("identifiers")),
         labels=read_labels(reader, section("labels")),
         claims=read_claims(reader, section("claims")),
+        pin_lockout=read_quarantine(reader, section("quarantine")),
         **read_devices(reader, section("devices")),
     )

@@ -11,12 +11,20 @@ supervisor and who raised each finding, committed before it is reported.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from station.domain.events import Event, EventKind
 from station.domain.findings import FindingCode, Verdict
+from station.domain.lockout import (
+    REASON_LOCKED_OUT,
+    REASON_MISSING_PIN,
+    REASON_WRONG_PIN,
+    LockoutPolicy,
+    locked_until,
+)
 from station.domain.operators import Operator, Role, qualification, verify_pin
 from station.domain.printable import printable
 from station.ports import Clock, EventStore, HoldRecord, QuarantineView
@@ -76,6 +84,7 @@ class QuarantineDesk:
     view: QuarantineView
     clock: Clock
     store: EventStore
+    pin_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     _badges: dict[str, Operator] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -96,7 +105,7 @@ class QuarantineDesk:
         hold = self.view.hold(entity_kind, entity_id)
         if hold is None:
             return _refused(f"{entity_kind} {printable(entity_id)} is not on hold")
-        supervisor, problem = self._supervisor(credentials)
+        supervisor, problem = self._supervisor(credentials, decision, hold)
         if supervisor is None:
             return _refused(problem)
         text = text.strip()
@@ -153,7 +162,9 @@ class QuarantineDesk:
             (event,),
         )
 
-    def _supervisor(self, credentials: Credentials) -> tuple[Operator | None, str]:
+    def _supervisor(
+        self, credentials: Credentials, decision: Decision, hold: HoldRecord
+    ) -> tuple[Operator | None, str]:
         operator = self._badges.get(credentials.badge.strip())
         if operator is None:
             return None, f"Badge {printable(credentials.badge)!r} is not on this station's roster"
@@ -162,11 +173,74 @@ class QuarantineDesk:
         )
         if not check.ok:
             return None, f"Decision refused: {check.reason}"
-        if operator.pin_hash is not None and not verify_pin(
-            credentials.pin or "", operator.pin_hash
-        ):
-            return None, f"Decision refused: wrong or missing PIN for {operator.name}"
+        if operator.pin_hash is None:
+            return operator, ""
+        until = self.locked_until(operator)
+        if until is not None:
+            self._pin_refused(operator, REASON_LOCKED_OUT, decision, hold, until)
+            return None, (
+                f"Decision refused: {operator.name}'s badge is locked after "
+                f"{self.pin_lockout.attempts} wrong PINs until {_clock_time(until)}; "
+                "another supervisor may decide"
+            )
+        if not credentials.pin:
+            self._pin_refused(operator, REASON_MISSING_PIN, decision, hold, None)
+            return None, f"Decision refused: enter the PIN for {operator.name}"
+        if not verify_pin(credentials.pin, operator.pin_hash):
+            until = self._pin_refused(operator, REASON_WRONG_PIN, decision, hold, None)
+            if until is not None:
+                return None, (
+                    f"Decision refused: wrong PIN for {operator.name}; "
+                    f"{self.pin_lockout.attempts} wrong PINs lock the badge until "
+                    f"{_clock_time(until)}"
+                )
+            return None, f"Decision refused: wrong PIN for {operator.name}"
         return operator, ""
+
+    def locked_until(self, operator: Operator) -> dt.datetime | None:
+        """When `operator`'s badge may decide again, if it is locked out now."""
+        now = self.clock.now()
+        failures = self.view.wrong_pins(operator.badge, now - self.pin_lockout.history)
+        return locked_until(failures, now, self.pin_lockout)
+
+    def lockouts(self) -> list[tuple[Operator, dt.datetime]]:
+        """Supervisors whose badge is locked out now, with when the lock ends."""
+        locked = []
+        for operator in self.operators:
+            if Role.SUPERVISE in operator.roles and operator.pin_hash is not None:
+                until = self.locked_until(operator)
+                if until is not None:
+                    locked.append((operator, until))
+        return locked
+
+    def _pin_refused(
+        self,
+        operator: Operator,
+        reason: str,
+        decision: Decision,
+        hold: HoldRecord,
+        until: dt.datetime | None,
+    ) -> dt.datetime | None:
+        """Record a PIN refusal (never the PIN); return the lock-out it starts, if any."""
+        payload: dict[str, Any] = {
+            "badge": operator.badge,
+            "operator": operator.id,
+            "reason": reason,
+            "decision": decision.value,
+            "entity_kind": hold.entity_kind,
+            "entity_id": hold.entity_id,
+        }
+        if until is not None:
+            payload["locked_until"] = until.isoformat()
+        event = Event.new(
+            EventKind.PIN_REFUSED,
+            station_id=self.station_id,
+            operator_id=None,
+            recorded_at=self.clock.now(),
+            payload=payload,
+        )
+        self.store.append((event,))
+        return self.locked_until(operator) if reason == REASON_WRONG_PIN else None
 
     def _cascade(self, hold: HoldRecord, decision: Decision) -> list[HoldRecord]:
         """Unit holds decided together with their shipment's hold."""
@@ -215,6 +289,10 @@ def _four_eyes(supervisor: Operator, hold: HoldRecord, cascade: list[HoldRecord]
             f"raised ({', '.join(units)}); another supervisor must release the shipment"
         )
     return ""
+
+
+def _clock_time(when: dt.datetime) -> str:
+    return when.strftime("%H:%M %Z").strip()
 
 
 def _refused(message: str) -> DecisionResult:

@@ -26,8 +26,8 @@ from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from tests.conftest import DEMO_DIR, FrozenClock
 
 RISKY = "073500532610040026"
-PIN = "860531"
-WRONG_PIN = "739157"
+PIN = "8605319274"
+WRONG_PIN = "7391574820"
 REASON = "Mill certificate MC-88 and smelter audit show Norwegian polysilicon"
 
 
@@ -128,7 +128,7 @@ async def test_a_pin_typed_into_the_decision_form_is_never_recorded(
         await pilot.press("enter")  # the last field: decide
         await pilot.pause()
         assert app.screen is form  # wrong PIN: refused, the form stays with its values
-        assert "wrong" in str(form.query_one("#error", Static).render())
+        assert "wrong PIN" in str(form.query_one("#error", Static).render())
         assert form.query_one("#text", Input).value == REASON
         pin = form.query_one("#pin", Input)
         pin.value = ""

@@ -40,9 +40,10 @@ def test_supervisor_needs_the_pin(held: Station) -> None:
     result = held.quarantine.decide(
         Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "0000"), REASON
     )
-    assert result.message == "Decision refused: wrong or missing PIN for Chen Wei"
+    assert result.message == "Decision refused: wrong PIN for Chen Wei"
     result = held.quarantine.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001"), REASON)
     assert result.verdict is Verdict.REJECT
+    assert result.message == "Decision refused: enter the PIN for Chen Wei"
 
 
 def test_release_needs_a_provenance_reason(held: Station) -> None:

@@ -66,6 +66,14 @@ class QuarantineScreen(StationScreen):
         table.clear()
         self.holds = self.station.view.holds()
         now = self.station.clock.now()
+        title = Text("Quarantine board", style="bold")
+        for operator, until in self.station.quarantine.lockouts():
+            title.append(
+                f"  PIN LOCKED: {printable(operator.name, 24)} ({printable(operator.badge, 16)})"
+                f" until {until.strftime('%H:%M %Z').strip()}",
+                style="bold red",
+            )
+        self.query_one("#board-title", Static).update(title)
         for hold in self.holds:
             codes = ", ".join(sorted({f.code.value for f in hold.findings}))
             table.add_row(
@@ -118,6 +126,7 @@ class QuarantineScreen(StationScreen):
 
     def _decided(self, result: DecisionResult | None) -> None:
         if result is None:
+            self.refresh_holds()  # wrong PINs on a cancelled form may have locked a badge
             return
         self.app.notify(
             result.message, severity="information" if result.events else "error", markup=False
