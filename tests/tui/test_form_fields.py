@@ -207,3 +207,26 @@ async def test_station_command_keys_do_not_reach_receiving_from_a_form(station: 
         await pilot.pause()
     assert station.log.count() == events_before
     assert station.workflow.operator is not None
+
+
+async def test_a_pin_typed_as_fast_as_a_scanner_stays_in_the_pin_field(
+    supervised: Station,
+) -> None:
+    from tests.tui.test_app import make_app, scan
+
+    station = supervised
+    app = make_app(station)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionScreen)
+        await scan(pilot, "B-2999")  # the badge, scanned
+        assert form.query_one("#badge", Input).value == "B-2999"
+        assert form.focused is form.query_one("#pin", Input)
+        await scan(pilot, PIN)  # the PIN, keyed in a burst: not a badge
+        assert form.query_one("#badge", Input).value == "B-2999"
+        assert form.query_one("#pin", Input).value == PIN
+    station.close()

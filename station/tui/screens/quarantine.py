@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import BadgeCode
 from station.domain.scanning.scan import Scan
 from station.ports import HoldRecord
 from station.tui.screens.base import StationScreen, table_with_detail
@@ -186,9 +188,22 @@ class DecisionScreen(ModalScreen[DecisionResult | None]):
         self.query_one("#badge", Input).focus()
 
     def accept_badge(self, scan: Scan) -> None:
-        """A badge scanned while the form is open fills the badge field."""
-        self.query_one("#badge", Input).value = scan.text.strip()
-        self.query_one("#pin", Input).focus()
+        """A scan while the form is open: a badge fills the badge field.
+
+        Anything else (a PIN typed as fast as a scanner, or pasted) goes into the
+        focused field as if typed, so a PIN never shows up in clear in the badge field.
+        """
+        text = scan.text.strip()
+        code = classify(text, self.station.config.rules, scan.symbology)
+        if isinstance(code, BadgeCode) or self.station.config.operator_by_badge(text):
+            self.query_one("#badge", Input).value = text
+            self.query_one("#pin", Input).focus()
+            return
+        field = self.focused
+        if isinstance(field, Input):
+            field.insert_text_at_cursor(scan.text)
+        else:
+            self.app.bell()
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         # The form owns its fields' text: it must not bubble to the app, which scans.
