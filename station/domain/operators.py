@@ -122,11 +122,6 @@ def pin_hash_problem(stored: str) -> str | None:
     return None
 
 
-def pin_hash_valid(stored: str) -> bool:
-    """Whether `stored` is a PIN hash the station accepts (see `pin_hash_problem`)."""
-    return pin_hash_problem(stored) is None
-
-
 def verify_pin(pin: str, stored: str) -> bool:
     """Constant-time check of `pin` against a stored hash; False, never an error, on any input."""
     if pin_hash_problem(stored) is not None:

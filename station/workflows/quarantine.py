@@ -1,7 +1,8 @@
 """The quarantine board: supervisors note, release or reject what is on hold.
 
-Every decision needs the deciding supervisor's own badge (and PIN when their roster
-entry has one) at that moment, even if a clerk is logged in at the dock. Releasing
+Every decision needs the deciding supervisor's own badge and PIN at that moment, even
+if a clerk is logged in at the dock; too many wrong PINs lock the badge out for a
+while (`station.domain.lockout`), and every PIN refusal is an event. Releasing
 from quarantine needs a reason stating how provenance was determined, and must be
 made by someone who raised none of its findings, nor any finding of a unit hold the
 release lifts with it (four eyes); rejecting is the conservative decision and anyone
@@ -174,7 +175,9 @@ class QuarantineDesk:
         if not check.ok:
             return None, f"Decision refused: {check.reason}"
         if operator.pin_hash is None:
-            return operator, ""
+            # The config refuses such a supervisor; a roster built otherwise must not
+            # let a badge alone decide.
+            return None, f"Decision refused: {operator.name} has no PIN on the roster"
         until = self.locked_until(operator)
         if until is not None:
             self._pin_refused(operator, REASON_LOCKED_OUT, decision, hold, until)

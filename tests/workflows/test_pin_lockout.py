@@ -144,3 +144,23 @@ def test_another_supervisor_may_decide_while_one_badge_is_locked(
     )
     assert result.verdict is Verdict.ACCEPT
     station.close()
+
+
+def test_a_supervisor_without_a_pin_cannot_decide_by_badge_alone(
+    tmp_path: Path, config: StationConfig, clock: FrozenClock
+) -> None:
+    # the config refuses such an entry; a roster made some other way is refused here
+    no_pin = Operator(
+        "op-nop",
+        "Nia Op",
+        "B-2003",
+        frozenset({Role.SUPERVISE}),
+        (Training("supply-chain-security", dt.date(2028, 1, 1)),),
+    )
+    config = dataclasses.replace(config, operators=(*config.operators, no_pin))
+    station = held_station(tmp_path / "data", config, clock)
+    result = station.quarantine.decide(
+        Decision.RELEASE, "unit", RISKY, Credentials("B-2003"), REASON
+    )
+    assert result.message == "Decision refused: Nia Op has no PIN on the roster"
+    station.close()
