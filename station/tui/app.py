@@ -195,6 +195,16 @@ class StationApp(App[None]):
         if isinstance(screen, DevicesScreen) and screen.test_mode:
             screen.show_test_scan(scan)
             return
+        if any(isinstance(s, StationScreen) for s in self.screen_stack):
+            # A board (holds, claims, devices) or a dialog over one: the dock's verdict
+            # would land unseen behind it, so nothing is recorded.
+            self.bell()
+            self.notify(
+                "Scan not taken here: press Esc to go back to the dock, then scan again",
+                severity="warning",
+                markup=False,
+            )
+            return
         self.process(self.station.recorder.handle(scan))
 
     def on_device_status_changed(self, message: DeviceStatusChanged) -> None:

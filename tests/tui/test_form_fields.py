@@ -24,6 +24,7 @@ from station.tui.app import StationApp, wedge_profile
 from station.tui.screens.lots import LotsScreen
 from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from tests.conftest import DEMO_DIR, FrozenClock
+from tests.tui.test_app import make_app, scan
 
 RISKY = "073500532610040026"
 PIN = "8605319274"
@@ -212,8 +213,6 @@ async def test_station_command_keys_do_not_reach_receiving_from_a_form(station: 
 async def test_a_pin_typed_as_fast_as_a_scanner_stays_in_the_pin_field(
     supervised: Station,
 ) -> None:
-    from tests.tui.test_app import make_app, scan
-
     station = supervised
     app = make_app(station)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -230,3 +229,20 @@ async def test_a_pin_typed_as_fast_as_a_scanner_stays_in_the_pin_field(
         assert form.query_one("#badge", Input).value == "B-2999"
         assert form.query_one("#pin", Input).value == PIN
     station.close()
+
+
+async def test_a_scan_on_a_board_is_not_recorded_behind_it(station: Station) -> None:
+    for text in ("B-1001", "BOL-778004", "SL0042001"):
+        station.recorder.handle(Scan(text))
+    events_before = station.log.count()
+    app = make_app(station)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, QuarantineScreen)
+        await scan(pilot, f"00{RISKY}")
+        assert station.log.count() == events_before
+        await pilot.press("escape")
+        await pilot.pause()
+        await scan(pilot, f"00{RISKY}")  # back on the dock, the same scan is received
+        assert station.log.count() > events_before
