@@ -197,7 +197,13 @@ def open_station(
         clock=clock,
         devices=DeviceSet(config.scanners),
         quarantine=QuarantineDesk(
-            config.station_id, config.operators, config.required_training, view, clock, log
+            config.station_id,
+            config.operators,
+            config.required_training,
+            view,
+            clock,
+            log,
+            pin_lockout=config.pin_lockout,
         ),
         lots=lots,
         lot_desk=LotDesk(

@@ -169,6 +169,13 @@ class HoldRecord:
     findings: tuple[Finding, ...]
     since: str
     placed_by: str | None
+    raisers: tuple[str | None, ...] = ()
+    """Who raised each finding (the operator of the event that added it), in order."""
+
+    @property
+    def raised_by(self) -> frozenset[str]:
+        """Everyone who raised a finding on this hold, its placer included (four eyes)."""
+        return frozenset(r for r in (*self.raisers, self.placed_by) if r is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +195,10 @@ class QuarantineView(Protocol):
     def hold(self, entity_kind: str, entity_id: str) -> HoldRecord | None: ...
 
     def holds(self) -> list[HoldRecord]: ...
+
+    def wrong_pins(self, badge: str, since: dt.datetime) -> list[dt.datetime]:
+        """When wrong PINs were given for `badge` at or after `since` (from the event log)."""
+        ...
 
 
 class ReceivingView(Protocol):

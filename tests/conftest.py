@@ -14,6 +14,8 @@ from station.config import StationConfig, load_config
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_CONFIG = REPO / "config" / "station.example.toml"
 DEMO_DIR = REPO / "config" / "demo"
+DEMO_CONFIG = DEMO_DIR / "station.demo.toml"
+"""The demo station (supervisor B-2001, PIN 2468): the tests' station, like `station demo`'s."""
 
 
 class FrozenClock:
@@ -36,7 +38,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def config() -> StationConfig:
-    return load_config(EXAMPLE_CONFIG)
+    return load_config(DEMO_CONFIG)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 
 def config_from_args(args: argparse.Namespace, *, warn: bool = True) -> StationConfig:
-    """The config named by ``--config`` (or ``$STATION_CONFIG``, or the bundled example).
+    """The config named by ``--config`` or ``$STATION_CONFIG``; neither is a clear error.
 
     Its warnings (a roster nobody can log in with, a pattern that takes bare GS1
     keys, ...) go to stderr, one line each, unless `warn` is false.

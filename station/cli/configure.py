@@ -5,6 +5,7 @@ the ``pin_hash`` of a roster entry.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -17,10 +18,11 @@ from station.domain.printable import printable
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``check-config`` and ``hash-pin`` to the `station` command's sub-parsers."""
     sub.add_parser("check-config", parents=[common], help="validate the config file")
-    pin = sub.add_parser(
-        "hash-pin", help="print the pin_hash for a roster entry (reads the PIN from stdin)"
+    sub.add_parser(
+        "hash-pin",
+        help="print the pin_hash for a roster entry (asks for the PIN without echo, "
+        "or reads one line from stdin when it is not a terminal)",
     )
-    pin.add_argument("--pin", help="the PIN (default: read one line from stdin)")
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -44,8 +46,18 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_hash_pin(args: argparse.Namespace) -> int:
-    pin = args.pin if args.pin is not None else sys.stdin.readline().strip()
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+    # Never from argv: a PIN there lands in shell history and in every `ps` listing.
+    try:
+        if sys.stdin.isatty():
+            pin = getpass.getpass("PIN (not shown): ")
+            again = getpass.getpass("Same PIN again: ")
+            if again != pin:
+                return refuse("the two PINs differ; nothing was printed")
+        else:
+            pin = sys.stdin.readline().strip()
+    except EOFError:
+        return refuse("no PIN given (type it at the prompt, or pipe one line to stdin)")
+    if not (pin.isascii() and pin.isdigit()) or not 4 <= len(pin) <= 12:
         return refuse("a PIN is 4 to 12 digits")
     print(hash_pin(pin))
     return EXIT_OK

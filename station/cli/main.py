@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--config",
         type=Path,
-        help="station config TOML (default: $STATION_CONFIG or the bundled example)",
+        help="station config TOML (default: $STATION_CONFIG; required but for `station demo`)",
     )
     common.add_argument(
         "--data-dir",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from station.cli.common import EXIT_OK, config_from_args, open_from_args
+from station.cli.common import EXIT_OK, open_from_args
 
 if TYPE_CHECKING:
     from station.bootstrap import Station
@@ -30,9 +30,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from station.bootstrap import open_station  # noqa: PLC0415 - loaded when a command runs
-    from station.config import bundled_config_dir  # noqa: PLC0415
+    from station.config import bundled_config_dir, demo_config_path, load_config  # noqa: PLC0415
 
-    config = config_from_args(args)
+    # The demo roster (a supervisor whose PIN the README prints) is for the demo only:
+    # $STATION_CONFIG names a real dock's file, so the demo does not read it.
+    config = load_config(args.config or demo_config_path())
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="station-demo-"))
     station = open_station(config, data_dir, writer="station demo")
     demo_dir = bundled_config_dir() / "demo"
@@ -42,7 +44,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Demo data in {data_dir}: {len(result.imported) + len(result.unchanged)} shipments "
         f"({', '.join(result.imported + result.unchanged)})"
     )
-    print(f"Scan sequences to try: {demo_dir / 'scans'}; badges B-1001 (clerk), B-1003 (lapsed).")
+    print(
+        f"Scan sequences to try: {demo_dir / 'scans'}; badges B-1001 (clerk), B-1003 (lapsed), "
+        "B-2001 (supervisor, PIN 2468: demo only)."
+    )
     if args.no_tui:
         station.close()
         return EXIT_OK

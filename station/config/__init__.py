@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from station.config.identifiers import DEFAULT_IDENTIFIERS, IdentifierSettings
 from station.config.labels import LabelSettings
-from station.config.loading import CONFIG_ENV, bundled_config_dir, default_config_path, load_config
+from station.config.loading import (
+    CONFIG_ENV,
+    bundled_config_dir,
+    default_config_path,
+    demo_config_path,
+    load_config,
+)
 from station.config.scanner import ScannerSettings
 from station.config.station import StationConfig
 
@@ -27,5 +33,6 @@ __all__ = [
     "StationConfig",
     "bundled_config_dir",
     "default_config_path",
+    "demo_config_path",
     "load_config",
 ]

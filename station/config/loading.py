@@ -1,9 +1,12 @@
 """Where the station's config file is, and reading it: the one place that reads TOML.
 
-`$STATION_CONFIG` names the file; without it the example shipped with the station is
-used, so a fresh checkout runs. A missing file, bad UTF-8 or bad TOML is one line
-naming the file, like every other config problem; so is a file nested so deep that
-the TOML reader gives up, or one holding control characters (`plain_text`).
+`$STATION_CONFIG` (or ``--config``) names the file. There is no fallback: the example
+shipped with the station is a template, and the demo config's roster has a PIN the
+README prints, so a production command without a configuration stops and says how
+to make one. Only ``station demo`` uses `demo_config_path`. A missing file, bad UTF-8
+or bad TOML is one line naming the file, like every other config problem.
+So is a file nested so deep that the TOML reader gives up, or one holding control
+characters (`plain_text`).
 """
 
 from __future__ import annotations
@@ -30,9 +33,22 @@ def bundled_config_dir() -> Path:
 
 
 def default_config_path() -> Path:
-    """`$STATION_CONFIG` if set, else the bundled example config."""
+    """`$STATION_CONFIG`; without it, a `ConfigError` saying how to make a configuration."""
     env = os.environ.get(CONFIG_ENV)
-    return Path(env) if env else bundled_config_dir() / "station.example.toml"
+    if env:
+        return Path(env)
+    example = bundled_config_dir() / "station.example.toml"
+    raise ConfigError(
+        f"no configuration: give --config FILE or set ${CONFIG_ENV}. To make one, copy "
+        f"{example}, set the station id and the roster (a supervisor's pin_hash comes from "
+        "`station hash-pin`), then check it with `station check-config --config FILE`. "
+        "To try the station with demo data, run `station demo`"
+    )
+
+
+def demo_config_path() -> Path:
+    """The demo station's config (a roster with a published PIN): for ``station demo`` only."""
+    return bundled_config_dir() / "demo" / "station.demo.toml"
 
 
 def load_config(path: Path | None = None) -> StationConfig:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from station.config.reader import TableReader
-from station.domain.operators import Operator, Role, Training, pin_hash_valid
+from station.domain.operators import Operator, Role, Training, pin_hash_problem
 
 OPERATOR_KEYS = ("id", "name", "badge", "roles", "training", "pin_hash")
 TRAINING_KEYS = ("course", "expires", "completed")
@@ -42,12 +42,17 @@ def read_operators(reader: TableReader, top: Mapping[str, Any]) -> tuple[Operato
         pin_hash = entry.get("pin_hash")
         if pin_hash is not None:
             pin_hash = reader.get(entry, where, "pin_hash", str)
-            if not pin_hash_valid(pin_hash):
+            problem = pin_hash_problem(pin_hash)
+            if problem is not None:
                 raise reader.fail(
-                    f"{where}.pin_hash",
-                    "expected 'pbkdf2_sha256$<iterations>$<salt>$<hex>' "
-                    "(make one with `station hash-pin`)",
+                    f"{where}.pin_hash", f"{problem} (make one with `station hash-pin`)"
                 )
+        elif Role.SUPERVISE in roles:
+            raise reader.fail(
+                f"{where}.pin_hash",
+                "a supervisor decides holds with badge and PIN: give them a pin_hash "
+                "(make one with `station hash-pin`)",
+            )
         training = _training(reader, entry, where)
         operators.append(
             Operator(

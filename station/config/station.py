@@ -24,6 +24,7 @@ from station.config.integrity import IntegritySettings, read_integrity
 from station.config.labels import LabelSettings, read_labels
 from station.config.moving_data import read_moving_data
 from station.config.operators import read_operators
+from station.config.quarantine import read_quarantine
 from station.config.reader import TableReader
 from station.config.release import read_release
 from station.config.risk import read_risk
@@ -32,6 +33,7 @@ from station.config.sound import read_sound
 from station.domain.checks.receiving import MovingDataField
 from station.domain.checks.release import HandEntry
 from station.domain.claims.settings import ClaimsSettings
+from station.domain.lockout import LockoutPolicy
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
@@ -53,6 +55,7 @@ TOP_KEYS = (
     "sound",
     "release",
     "integrity",
+    "quarantine",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -93,6 +96,8 @@ class StationConfig:
 
     warnings: tuple[str, ...] = ()
     """Problems that do not stop the station, one line each naming the file and the key."""
+    pin_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    """``[quarantine]``: wrong PINs that lock a supervisor's badge, and for how long."""
 
     def operator_by_badge(self, badge: str) -> Operator | None:
         """The roster entry whose badge is `badge`."""
@@ -143,6 +148,7 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         hand_entry=read_release(reader, section("release")),
         integrity=read_integrity(reader, section("integrity")),
         warnings=tuple(warnings),
+        pin_lockout=read_quarantine(reader, section("quarantine")),
         **read_devices(reader, section("devices")),
     )
 

@@ -34,6 +34,8 @@ class EventKind(StrEnum):
     HOLD_NOTE_ADDED = "hold.note_added"
     HOLD_RELEASED = "hold.released"
     HOLD_REJECTED = "hold.rejected"
+    PIN_REFUSED = "pin.refused"
+    """A supervisor's badge was refused for a wrong or missing PIN, or while locked out."""
     LOT_TRANSFORMED = "lot.transformed"
     PRINT_QUEUED = "print.queued"
     PRINT_SENDING = "print.sending"

@@ -16,6 +16,9 @@ from enum import StrEnum
 
 PIN_HASH_SCHEME = "pbkdf2_sha256"
 PIN_HASH_ITERATIONS = 200_000
+"""What `station hash-pin` uses."""
+MIN_PIN_HASH_ITERATIONS = 100_000
+MAX_PIN_HASH_ITERATIONS = 10_000_000
 
 
 class Role(StrEnum):
@@ -86,21 +89,46 @@ def hash_pin(pin: str, *, salt: str | None = None, iterations: int = PIN_HASH_IT
     return f"{PIN_HASH_SCHEME}${iterations}${salt}${digest}"
 
 
-def pin_hash_valid(stored: str) -> bool:
-    """Whether `stored` has the form `hash_pin` produces."""
+def pin_hash_problem(stored: str) -> str | None:
+    """Why `stored` cannot be used as a PIN hash, or None when it can.
+
+    Too few iterations make a stolen config file cheap to brute-force (a PIN has only
+    10**4 to 10**12 values); too many make every decision, and a wrong guess, hang.
+    """
     parts = stored.split("$")
-    return (
+    if not (
         len(parts) == 4
         and parts[0] == PIN_HASH_SCHEME
+        and parts[1].isascii()
         and parts[1].isdigit()
+        and parts[2].isascii()
+        and parts[2].isprintable()
         and bool(parts[2])
         and len(parts[3]) == 64
-    )
+        and all(c in "0123456789abcdef" for c in parts[3])
+    ):
+        return "expected 'pbkdf2_sha256$<iterations>$<salt>$<64 hex digits>'"
+    iterations = int(parts[1])
+    if iterations < MIN_PIN_HASH_ITERATIONS:
+        return (
+            f"{iterations} PBKDF2 iterations are too few to protect a PIN "
+            f"(at least {MIN_PIN_HASH_ITERATIONS:,})"
+        )
+    if iterations > MAX_PIN_HASH_ITERATIONS:
+        return (
+            f"{iterations} PBKDF2 iterations would make each PIN check take minutes "
+            f"(at most {MAX_PIN_HASH_ITERATIONS:,})"
+        )
+    return None
 
 
 def verify_pin(pin: str, stored: str) -> bool:
-    """Constant-time check of `pin` against a stored hash."""
-    if not pin_hash_valid(stored):
+    """Constant-time check of `pin` against a stored hash; False, never an error, on any input."""
+    if pin_hash_problem(stored) is not None:
         return False
     _, iterations, salt, _ = stored.split("$")
-    return hmac.compare_digest(hash_pin(pin, salt=salt, iterations=int(iterations)), stored)
+    try:
+        return hmac.compare_digest(hash_pin(pin, salt=salt, iterations=int(iterations)), stored)
+    except (ValueError, OverflowError, UnicodeError):
+        # e.g. a PIN holding a lone surrogate from a mis-decoded terminal: not the PIN.
+        return False

@@ -202,6 +202,16 @@ class StationApp(App[None]):
         if isinstance(screen, DevicesScreen) and screen.test_mode:
             screen.show_test_scan(scan)
             return
+        if any(isinstance(s, StationScreen) for s in self.screen_stack):
+            # A board (holds, claims, devices) or a dialog over one: the dock's verdict
+            # would land unseen behind it, so nothing is recorded.
+            self.bell()
+            self.notify(
+                "Scan not taken here: press Esc to go back to the dock, then scan again",
+                severity="warning",
+                markup=False,
+            )
+            return
         self.process(self.station.recorder.handle(scan))
 
     def on_device_status_changed(self, message: DeviceStatusChanged) -> None:
@@ -240,6 +250,10 @@ class StationApp(App[None]):
             self.push_screen(screen(self.station))
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
+        # Only the entry line scans: a form field's text (a PIN, a reason, a quantity)
+        # must never reach a workflow, even when its screen lets the message bubble up.
+        if message.input.id != "entry":
+            return
         text = message.value.strip()
         message.input.value = ""
         if text:
@@ -248,6 +262,13 @@ class StationApp(App[None]):
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         if isinstance(message.data_table, ShipmentTable) and message.row_key.value:
             self.process(self.station.recorder.select_shipment(message.row_key.value))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The receiving dock's command keys act on the dock only, not from a board or form
+        # shown over it (those screens give the keys their own meaning, or none).
+        if action == "command":
+            return not any(isinstance(s, StationScreen) for s in self.screen_stack)
+        return True
 
     def action_command(self, name: str) -> None:
         self.process(self.station.recorder.handle(command_scan(self.station, name)))

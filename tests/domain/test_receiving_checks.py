@@ -132,6 +132,8 @@ def test_qualification_and_pin() -> None:
     assert qualification(op, Role.RECEIVE, "supply-chain-security", later).reason == (
         "Ana's 'supply-chain-security' training expired on 2026-12-31"
     )
-    stored = hash_pin("2468", iterations=1000)
+    stored = hash_pin("2468", iterations=100_000)
     assert verify_pin("2468", stored) and not verify_pin("2469", stored)
     assert not verify_pin("2468", "garbage")
+    # a hash too weak to load is not trusted either
+    assert not verify_pin("2468", hash_pin("2468", iterations=1000))

@@ -40,9 +40,10 @@ def test_supervisor_needs_the_pin(held: Station) -> None:
     result = held.quarantine.decide(
         Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "0000"), REASON
     )
-    assert result.message == "Decision refused: wrong or missing PIN for Chen Wei"
+    assert result.message == "Decision refused: wrong PIN for Chen Wei"
     result = held.quarantine.decide(Decision.RELEASE, "unit", RISKY, Credentials("B-2001"), REASON)
     assert result.verdict is Verdict.REJECT
+    assert result.message == "Decision refused: enter the PIN for Chen Wei"
 
 
 def test_release_needs_a_provenance_reason(held: Station) -> None:
@@ -131,3 +132,52 @@ def test_deciding_on_something_not_on_hold(station: Station) -> None:
         Decision.RELEASE, "unit", "nothing", Credentials("B-2001", "2468"), REASON
     )
     assert result.message == "unit nothing is not on hold"
+
+
+def test_four_eyes_a_supervisor_who_added_a_finding_cannot_release_the_hold(
+    held: Station,
+) -> None:
+    # clerk Ana put the unit on hold; supervisor Chen, at the dock, marks it damaged too
+    receive(held, "#LOGOUT", "B-2001", "#DAMAGED")
+    hold = held.view.hold("unit", RISKY)
+    assert hold is not None and hold.placed_by == "op-ana"
+    assert hold.raised_by == frozenset({"op-ana", "op-chen"})
+    result = held.quarantine.decide(
+        Decision.RELEASE, "unit", RISKY, Credentials("B-2001", "2468"), REASON
+    )
+    assert result.verdict is Verdict.REJECT
+    assert result.message.startswith("Four eyes: Chen Wei raised a finding on this hold")
+    assert held.view.is_held("unit", RISKY)
+    # rejecting is the conservative decision: allowed, and recorded with who raised what
+    result = held.quarantine.decide(
+        Decision.REJECT,
+        "unit",
+        RISKY,
+        Credentials("B-2001", "2468"),
+        "packaging crushed, origin unproven",
+        disposition=Disposition.SCRAP,
+    )
+    assert result.verdict is Verdict.ACCEPT
+    (event,) = result.events
+    assert event.payload["raised_by"] == ["op-ana", "op-chen"]
+    assert [f["raised_by"] for f in event.payload["findings"]] == ["op-ana", "op-chen"]
+
+
+def test_four_eyes_holds_in_a_cascade_count_too(station: Station) -> None:
+    # clerk Ana scans the wrong seal (shipment hold); supervisor Chen receives a pallet,
+    # which is held for the seal: Chen raised that unit's finding
+    receive(station, "B-1001", "BOL-778002", "SL0041913", "#LOGOUT", "B-2001")
+    receive(station, "00006141412610020015")
+    unit = station.view.hold("unit", "006141412610020015")
+    assert unit is not None and unit.raised_by == frozenset({"op-chen"})
+    result = station.quarantine.decide(
+        Decision.RELEASE,
+        "shipment",
+        "SHP-1002",
+        Credentials("B-2001", "2468"),
+        "Carrier confirmed seal swap at border, photo of SL0041900 cut by customs",
+    )
+    assert result.verdict is Verdict.REJECT
+    assert "006141412610020015" in result.message and "another supervisor" in result.message
+    assert station.view.is_held("shipment", "SHP-1002")
+    assert station.view.is_held("unit", "006141412610020015")

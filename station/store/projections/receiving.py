@@ -193,7 +193,9 @@ class ReceivingProjector:
             "SELECT findings FROM holds WHERE entity_kind = ? AND entity_id = ?",
             (entity_kind, entity_id),
         ).fetchone()
-        findings = (json.loads(row[0]) if row else []) + list(payload["findings"])
+        # Each finding remembers who raised it, so nobody releases a hold they added to.
+        raised = [{**f, "raised_by": stored.event.operator_id} for f in payload["findings"]]
+        findings = (json.loads(row[0]) if row else []) + raised
         conn.execute(
             "INSERT INTO holds (entity_kind, entity_id, shipment_id, findings, since, placed_by,"
             " seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_kind, entity_id)"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from station.domain.events import EventKind
 from station.domain.findings import Finding
+from station.domain.lockout import REASON_WRONG_PIN
 from station.domain.manifest.json_format import parse_manifest_json
 from station.domain.manifest.model import Manifest
 from station.domain.scanning.codes import DocumentKind
@@ -135,6 +139,17 @@ class SqliteReceivingView:
         sql = f"{_HOLDS} WHERE entity_kind = ? AND entity_id = ?"
         return one(self._conn, sql, (entity_kind, entity_id), _hold)
 
+    def wrong_pins(self, badge: str, since: dt.datetime) -> list[dt.datetime]:
+        """When wrong PINs were given for `badge` at or after `since` (from the event log)."""
+        rows = self._conn.execute(
+            "SELECT recorded_at FROM events WHERE kind = ?"
+            " AND json_extract(payload, '$.badge') = ? AND json_extract(payload, '$.reason') = ?"
+            " ORDER BY seq DESC LIMIT 1000",
+            (EventKind.PIN_REFUSED.value, badge, REASON_WRONG_PIN),
+        )
+        times = (dt.datetime.fromisoformat(when) for (when,) in rows)
+        return sorted(t for t in times if t >= since)
+
     def hold_actions(self, entity_kind: str, entity_id: str) -> list[HoldAction]:
         """Notes and decisions on an entity's holds, oldest first."""
         return many(
@@ -203,7 +218,10 @@ def _findings(row: Row) -> tuple[Finding, ...]:
 
 
 def _hold(row: Row) -> HoldRecord:
-    return record(HoldRecord, _HOLD_FIELDS, row, findings=findings_from_json)
+    hold = record(HoldRecord, _HOLD_FIELDS, row, findings=findings_from_json)
+    # Holds projected before findings carried their raiser: the placer raised them.
+    raisers = tuple(f.get("raised_by", hold.placed_by) for f in json.loads(row[3]))
+    return dataclasses.replace(hold, raisers=raisers)
 
 
 def _unit(row: Row) -> UnitRecord:

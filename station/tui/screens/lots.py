@@ -73,6 +73,10 @@ class LotsScreen(ScanScreen):
                 yield Input(placeholder="Parents: ID:QTY, ID:QTY (scan labels)", id="parents")
                 yield Input(placeholder="New lot quantities: QTY, QTY", id="outputs")
                 yield Input(placeholder="Declared loss (default 0)", id="loss")
+                yield Static(
+                    Text("Enter: next field / record   Ctrl+S: record new lot", style="dim"),
+                    id="lots-hint",
+                )
             yield Tree[str]("Genealogy", id="genealogy")
         yield Static(id="lots-message")
         yield Footer()
@@ -181,6 +185,16 @@ class LotsScreen(ScanScreen):
         parents.value = f"{parents.value}, {entry}" if parents.value.strip() else entry
         message.update(Text(f"Added parent {printable(lot_id)} ({lot.status})"))
         self.show_genealogy(lot_id)
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        # The form owns its fields' text: it must not bubble to the app, which scans.
+        message.stop()
+        order = ["parents", "outputs", "loss"]
+        current = message.input.id or ""
+        if current in order[:-1]:
+            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+        else:
+            self.action_transform()
 
     def action_transform(self) -> None:
         message = self.query_one("#lots-message", Static)

@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from station.bootstrap import Station
 from station.domain.printable import printable
+from station.domain.scanning.classify import classify
+from station.domain.scanning.codes import BadgeCode
 from station.domain.scanning.scan import Scan
 from station.ports import HoldRecord
 from station.tui.screens.base import StationScreen, table_with_detail
@@ -66,6 +68,14 @@ class QuarantineScreen(StationScreen):
         table.clear()
         self.holds = self.station.view.holds()
         now = self.station.clock.now()
+        title = Text("Quarantine board", style="bold")
+        for operator, until in self.station.quarantine.lockouts():
+            title.append(
+                f"  PIN LOCKED: {printable(operator.name, 24)} ({printable(operator.badge, 16)})"
+                f" until {until.strftime('%H:%M %Z').strip()}",
+                style="bold red",
+            )
+        self.query_one("#board-title", Static).update(title)
         for hold in self.holds:
             codes = ", ".join(sorted({f.code.value for f in hold.findings}))
             table.add_row(
@@ -97,8 +107,10 @@ class QuarantineScreen(StationScreen):
         text = Text()
         text.append(f"{hold.entity_kind} {printable(hold.entity_id)}", style="bold")
         text.append(f"  since {hold.since[:16]} by {hold.placed_by or '-'}\n")
-        for finding in hold.findings:
-            text.append(f"- {finding.code.value}: {finding.message}\n")
+        raisers = (*hold.raisers, *[None] * len(hold.findings))
+        for finding, who in zip(hold.findings, raisers, strict=False):
+            text.append(f"- {finding.code.value}: {finding.message}")
+            text.append(f" (raised by {printable(who or '-', 24)})\n", style="dim")
         for action in self.station.view.hold_actions(hold.entity_kind, hold.entity_id):
             text.append(f"  {action.at[:16]} {action.action} by {action.operator_id}: ")
             text.append(printable(action.text, 120))
@@ -116,6 +128,7 @@ class QuarantineScreen(StationScreen):
 
     def _decided(self, result: DecisionResult | None) -> None:
         if result is None:
+            self.refresh_holds()  # wrong PINs on a cancelled form may have locked a badge
             return
         self.app.notify(
             result.message, severity="information" if result.events else "error", markup=False
@@ -155,8 +168,6 @@ class DecisionScreen(ModalScreen[DecisionResult | None]):
             )
             yield Input(placeholder="Supervisor badge (scan or type)", id="badge")
             yield Input(placeholder="PIN", password=True, id="pin")
-            yield Input(placeholder=prompt, id="text")
-            yield Input(placeholder="Evidence reference (document no., photo path)", id="evidence")
             if self.decision is Decision.REJECT:
                 yield Select(
                     [
@@ -166,21 +177,51 @@ class DecisionScreen(ModalScreen[DecisionResult | None]):
                     prompt="Disposition",
                     id="disposition",
                 )
-            yield Static(Text("Enter: next field / decide   Esc: cancel", style="dim"), id="error")
+            yield Input(placeholder=prompt, id="text")
+            yield Input(placeholder="Evidence reference (document no., photo path)", id="evidence")
+            yield Static(
+                Text("Enter: next field / decide   Ctrl+S: decide   Esc: cancel", style="dim"),
+                id="error",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#badge", Input).focus()
 
     def accept_badge(self, scan: Scan) -> None:
-        """A badge scanned while the form is open fills the badge field."""
-        self.query_one("#badge", Input).value = scan.text.strip()
-        self.query_one("#pin", Input).focus()
+        """A scan while the form is open: a badge fills the badge field.
+
+        Anything else (a PIN typed as fast as a scanner, or pasted) goes into the
+        focused field as if typed, so a PIN never shows up in clear in the badge field.
+        """
+        text = scan.text.strip()
+        code = classify(text, self.station.config.rules, scan.symbology)
+        if isinstance(code, BadgeCode) or self.station.config.operator_by_badge(text):
+            self.query_one("#badge", Input).value = text
+            self.query_one("#pin", Input).focus()
+            return
+        field = self.focused
+        if isinstance(field, Input):
+            field.insert_text_at_cursor(scan.text)
+        else:
+            self.app.bell()
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
-        order = ["badge", "pin", "text", "evidence"]
-        current = message.input.id or ""
+        # The form owns its fields' text: it must not bubble to the app, which scans.
+        message.stop()
+        self._next_after(message.input.id or "")
+
+    def on_select_changed(self, message: Select.Changed) -> None:
+        message.stop()
+        if message.value is not Select.BLANK:
+            self._next_after("disposition")
+
+    def _next_after(self, current: str) -> None:
+        """Enter in a field: focus the next one, or decide from the last one."""
+        order = ["badge", "pin", "disposition", "text", "evidence"]
+        if self.decision is not Decision.REJECT:
+            order.remove("disposition")
         if current in order[:-1]:
-            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+            self.query_one(f"#{order[order.index(current) + 1]}").focus()
         else:
             self.action_submit()
 
