@@ -17,6 +17,7 @@ from typing import Protocol
 
 from station.domain.events import Event, EventKind, StoredEvent
 from station.errors import StoreError
+from station.store.checkpoints import Checkpointer
 from station.store.hashchain import GENESIS, chain_hash, event_body
 from station.store.migrations import migrate
 from station.store.rows import Row, one
@@ -50,6 +51,10 @@ class EventLog:
         self._conn = conn
         self.path = path
         self._projector = projector
+        # WAL checkpoints run off the scan path, in the background (store.checkpoints).
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        self.checkpoints = Checkpointer(path)
+        self.checkpoints.start()
 
     @classmethod
     def open(cls, path: Path, projector: Projector | None = None) -> EventLog:
@@ -77,6 +82,7 @@ class EventLog:
 
     def close(self) -> None:
         """Close the database file."""
+        self.checkpoints.stop()
         self._conn.close()
 
     def append(self, events: Sequence[Event]) -> list[StoredEvent]:
@@ -136,6 +142,7 @@ class EventLog:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        self.checkpoints.wrote()
         return stored
 
     def count(self) -> int:
