@@ -9,7 +9,7 @@ resumes exactly where the last session stopped.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -20,7 +20,6 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
-from labels.document import RenderedLabel
 from station.bootstrap import Station
 from station.config import ScannerSettings
 from station.domain.printable import printable
@@ -55,6 +54,9 @@ from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
 from station.workflows.recorder import Recorded
+
+if TYPE_CHECKING:
+    from labels.document import RenderedLabel  # the renderers load when a label is printed
 
 
 def wedge_profile(settings: ScannerSettings) -> WedgeProfile:
