@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import Row, RowKey
+from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from station.domain.printable import printable
 from station.ports import ShipmentRecord, ShipmentStatus, UnitRecord, UnitStatus
@@ -72,6 +72,29 @@ class RowTable(DataTable[Text]):
     @property
     def _header_lines(self) -> int:
         return self.header_height if self.show_header else 0
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: Any,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        # Textual's update bumps the counter every render cache is keyed on, so the
+        # next paint renders every visible cell again; forget only this row's cells.
+        count = self._update_count
+        super().update_cell(row_key, column_key, value, update_width=update_width)
+        self._update_count = count
+        key = RowKey(row_key) if isinstance(row_key, str) else row_key
+        cells = self._cell_render_cache
+        for cell in [k for k in cells.keys() if k[0] == key]:  # noqa: SIM118 - no __iter__
+            cells.discard(cell)
+        rows = self._row_render_cache
+        for row in [k for k in rows.keys() if k[0] == key]:  # noqa: SIM118
+            rows.discard(row)
+        self._line_cache.clear()
+        self.refresh()
 
     def add_row(self, *cells: Any, **options: Any) -> RowKey:
         self._rows_version += 1
