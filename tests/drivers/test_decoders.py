@@ -292,6 +292,16 @@ def test_the_retry_on_a_large_frame_works_on_a_scaled_down_image() -> None:
     assert abs(width / height - 1280 / 720) < 0.02
 
 
+def test_a_camera_pipeline_retries_every_other_empty_frame() -> None:
+    frame = np.random.default_rng(3).integers(0, 255, (48, 64), dtype=np.uint8)
+    first = RecordingDecoder([[] for _ in range(4)])
+    second = RecordingDecoder([[] for _ in range(2)])
+    pipeline = DecodePipeline(first, retry=second, retry_every=2)
+    for _ in range(4):
+        assert pipeline.decode(frame) == []
+    assert (len(first.images), len(second.images)) == (4, 2)
+
+
 @pytest.mark.parametrize(
     ("image", "shape"),
     [
