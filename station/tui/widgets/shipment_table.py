@@ -83,8 +83,11 @@ class RowTable(DataTable[Text]):
     ) -> None:
         # Textual's update bumps the counter every render cache is keyed on, so the
         # next paint renders every visible cell again; forget only this row's cells.
+        if update_width:  # columns change width: every line is drawn again
+            super().update_cell(row_key, column_key, value, update_width=True)
+            return
         count = self._update_count
-        super().update_cell(row_key, column_key, value, update_width=update_width)
+        super().update_cell(row_key, column_key, value)
         self._update_count = count
         key = RowKey(row_key) if isinstance(row_key, str) else row_key
         cells = self._cell_render_cache
@@ -93,7 +96,11 @@ class RowTable(DataTable[Text]):
         rows = self._row_render_cache
         for row in [k for k in rows.keys() if k[0] == key]:  # noqa: SIM118
             rows.discard(row)
-        self._line_cache.clear()
+        # Lines are cached by their y in the table (header included): rows are one line high.
+        y = self.get_row_index(key) + self._header_lines
+        lines = self._line_cache
+        for line in [k for k in lines.keys() if k[0] == y]:  # noqa: SIM118
+            lines.discard(line)
         self.refresh()
 
     def add_row(self, *cells: Any, **options: Any) -> RowKey:
@@ -175,7 +182,11 @@ class UnitTable(RowTable):
         self.shown = shown
 
     def show_unit(self, unit_id: str, unit: UnitRecord | None, note: str | None) -> None:
-        """Bring one unit's row up to date (added, changed or gone) and put the cursor on it."""
+        """Bring one unit's row up to date (added, changed or gone).
+
+        The table does not scroll to it: the banner names the unit, and jumping across
+        20,000 rows would draw a new page on every scan.
+        """
         if unit is None or (self.shown and unit.shipment_id not in self.shown[1:]):
             if unit_id in self.rows:
                 self.remove_row(unit_id)
@@ -188,7 +199,6 @@ class UnitTable(RowTable):
                 self.update_cell(unit_id, column, cell, update_width=wider)
         else:
             self.add_row(*self._cells(unit, note), key=unit_id)
-        self.move_cursor(row=self.get_row_index(unit_id))
 
     @staticmethod
     def _cells(unit: UnitRecord, note: str | None) -> tuple[Text, Text, Text, Text]:
