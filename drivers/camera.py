@@ -24,7 +24,7 @@ Parameters, in the query (``camera://0?decoder=zbar&formats=qr,datamatrix``):
   fast as decoding goes.
 - ``loop=0|1`` (0): files and folders start again at the end instead of ending.
 - ``retry=0|1`` (1): the pipeline's contrast-equalised second pass on frames
-  where nothing was found (`drivers.decoders.pipeline`).
+  where nothing was found (`drivers.decoders.pipeline`), on every other such frame.
 
 For network streams, parameters with other names stay in the stream URL for
 the camera. Elsewhere an unknown parameter is a `DeviceError` naming the
@@ -59,6 +59,8 @@ from station.errors import DeviceError
 
 __all__ = ["PARAMETERS", "STREAM_SCHEMES", "CameraScanner", "open_camera_scanner"]
 
+CAMERA_RETRY_EVERY = 2
+"""The contrast retry runs on one empty frame in this many (a label stays in view)."""
 PARAMETERS = ("decoder", "formats", "debounce_ms", "fps", "loop", "retry")
 """Query parameters this driver reads from a camera URL."""
 
@@ -84,7 +86,7 @@ def open_camera_scanner(url: DeviceURL) -> CameraScanner:
         fps = _not_negative(given, "fps", 0) or None
     except DeviceError as exc:
         raise DeviceError(f"{exc}.") from None  # this driver's messages are sentences
-    decoder = get_decoder(decoder_name, formats, retry=retry)
+    decoder = get_decoder(decoder_name, formats, retry=retry, retry_every=CAMERA_RETRY_EVERY)
 
     kind, where = target
     opener: FrameOpener

@@ -17,13 +17,14 @@ requires kept free by the layout.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 import segno
 
-from labels.qr_mask import best_mask
+from labels.qr_mask import masked_symbol
 
 __all__ = ["ErrorLevel", "QrMatrix", "QrPayloadError", "qr_matrix"]
 
@@ -92,24 +93,19 @@ def _encode(payload: str, error: ErrorLevel, quiet_zone: int) -> QrMatrix:
     lower = payload[:8].lower()
     mode = "byte" if lower.startswith(("https://", "http://")) else None
     try:
-        first = segno.make_qr(payload, error=error.value, mode=mode, boost_error=False, mask=0)
-        if first.is_micro:
-            qr = first
-        else:
-            # segno's own mask search is most of a label's render time: score in NumPy.
-            mask = best_mask(first.matrix)
-            qr = (
-                first
-                if mask == 0
-                else segno.make_qr(
-                    payload, error=error.value, mode=mode, boost_error=False, mask=mask
-                )
-            )
+        qr = segno.make_qr(payload, error=error.value, mode=mode, boost_error=False, mask=0)
     except segno.DataOverflowError:
         raise QrPayloadError(
             f"QR payload of {len(payload)} characters is too long for any QR code "
             f"at error level {error.value}"
         ) from None
-    rows = tuple(tuple(bool(module) for module in row) for row in qr.matrix)
+    modules: Sequence[bytearray] = qr.matrix
+    if not qr.is_micro:
+        # segno's own mask search is most of a label's render time: score in NumPy,
+        # then re-mask the mask-0 symbol rather than encode the payload again.
+        version_code: int = qr._version  # type: ignore[assignment]
+        error_code: int = qr._error  # type: ignore[assignment]
+        _, modules = masked_symbol(qr.matrix, version_code, error_code)
+    rows = tuple(tuple(bool(module) for module in row) for row in modules)
     version = str(qr.version)
     return QrMatrix(rows=rows, quiet_zone=quiet_zone, version=version, error=str(qr.error))

@@ -91,6 +91,32 @@ def _balance(s: npt.NDArray[np.int8]) -> npt.NDArray[np.int64]:
     return np.asarray(10 * (np.abs(dark - 50) // 5), dtype=np.int64)
 
 
+def masked_symbol(
+    mask0_matrix: list[bytearray] | tuple[bytearray, ...], version: int, error: int
+) -> tuple[int, list[bytearray]]:
+    """The best mask and the symbol drawn with it, from the symbol segno made with mask 0.
+
+    The same modules ``segno.make_qr(..., mask=n)`` gives (the tests compare them),
+    without encoding the payload a second time: the data modules are re-masked in
+    NumPy and segno writes the format information for mask `n`. `version` and `error`
+    are segno's constants (``QRCode._version``, ``QRCode._error``).
+    """
+    width = len(mask0_matrix)
+    symbol = (
+        np.frombuffer(b"".join(bytes(row) for row in mask0_matrix), dtype=np.uint8)
+        .reshape(width, -1)
+        .astype(np.int8)
+    )
+    region = encoding_region(width)
+    patterns = mask_patterns(width)
+    data = symbol ^ (patterns[0] & region)
+    mask = int(np.argmin(penalties(data[None, :, :] ^ (patterns & region))))
+    drawn = (data ^ (patterns[mask] & region)).astype(np.uint8)
+    matrix = [bytearray(row.tobytes()) for row in drawn]
+    encoder.add_format_info(matrix, version, error, mask)  # type: ignore[no-untyped-call]
+    return mask, matrix
+
+
 def best_mask(mask0_matrix: list[bytearray] | tuple[bytearray, ...]) -> int:
     """The mask (0-7) with the lowest penalty, given the symbol segno made with mask 0."""
     width = len(mask0_matrix)

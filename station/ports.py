@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from station.domain.events import Event, StoredEvent
 from station.domain.findings import Finding
-from station.domain.manifest.model import Manifest
+from station.domain.manifest.model import Direction, Manifest
 from station.domain.scanning.codes import DocumentKind
 from station.domain.scanning.scan import Scan
 
@@ -105,14 +105,48 @@ class SealStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ShipmentSummary:
+    """What a document scan and the shipment list show, without reading the manifest."""
+
+    direction: Direction
+    bill_of_lading: str | None
+    purchase_orders: tuple[str, ...]
+    seller: str | None
+    units: int
+    seals: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ShipmentRecord:
-    """A shipment as the projections know it."""
+    """A shipment as the projections know it.
+
+    The manifest is parsed only when `manifest` is first read (once per process): a
+    container-sized one takes a second, and most questions need only `summary`.
+    """
 
     shipment_id: str
     status: ShipmentStatus
     receipt_id: str | None
-    manifest: Manifest
+    summary: ShipmentSummary
     held: bool
+    load_manifest: Callable[[], Manifest] = field(repr=False, compare=False)
+
+    @property
+    def manifest(self) -> Manifest:
+        """The imported manifest, parsed on first use."""
+        return self.load_manifest()
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTally:
+    """A shipment's units counted by the store as they change, never by scanning them."""
+
+    expected: int
+    done: int
+    """Expected units no longer waiting (received, held, rejected, missing)."""
+    held: int
+    """Units on hold (quarantined), expected or not."""
+    unexpected: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +247,8 @@ class ReceivingView(Protocol):
     def units(self, shipment_id: str) -> list[UnitRecord]: ...
 
     def unit_counts(self, shipment_id: str) -> tuple[int, int]: ...
+
+    def unit_tally(self, shipment_id: str) -> UnitTally: ...
 
     def seals(self, shipment_id: str) -> list[SealRecord]: ...
 

@@ -170,13 +170,15 @@ def get_decoder(
     formats: frozenset[str] | None = None,
     *,
     retry: bool = True,
+    retry_every: int = 1,
     try_harder: bool = True,
     upca_12: bool = True,
 ) -> Decoder:
     """The station's decoder: back end `name` restricted to `formats`, in the pipeline.
 
     `formats` None means every symbology the back end reads. `retry` adds the
-    contrast-equalised second pass on images where the first found nothing.
+    contrast-equalised second pass on images where the first found nothing, on one
+    such image in `retry_every` (a camera passes 2: see the pipeline).
     Raises `DeviceError` for an unknown back end, a symbology the back end cannot
     read, or a back end whose library is missing.
     """
@@ -196,4 +198,4 @@ def get_decoder(
     else:
         known = ", ".join(DECODER_NAMES)
         raise DeviceError(f"Unknown decoder {name!r}: expected one of {known}.")
-    return DecodePipeline(backend, retry=second if retry else None)
+    return DecodePipeline(backend, retry=second if retry else None, retry_every=retry_every)

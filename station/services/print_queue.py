@@ -22,9 +22,9 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from labels.content import lot_label, pallet_label
-from labels.document import RenderedLabel
 from labels.model import Label
 from labels.templates import LabelTemplate
 from station.config import StationConfig
@@ -38,6 +38,10 @@ from station.store.eventlog import EventLog
 from station.store.projections.prints import PrintJob as PrintJob  # noqa: PLC0414 (front ends)
 from station.store.projections.prints import PrintState, print_job, print_jobs
 from station.store.views.lots import LotRecord, SqliteLotView
+
+if TYPE_CHECKING:
+    # The renderers load numpy and the QR and font code: only when a label is made.
+    from labels.document import RenderedLabel
 
 MAX_BACKOFF_S = 300.0
 SKIPPED = "skipped"
@@ -268,6 +272,8 @@ class PrintQueue:
             )
             self.log.append([event])
             return PrintOutcome(job.job_id, PrintState.REFUSED, f"no label printed: {refusal}")
+        from labels.document import RenderedLabel  # noqa: PLC0415 - see the import above
+
         lot = self.lots.lot(job.lot_id)
         try:
             if lot is None:

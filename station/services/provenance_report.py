@@ -23,6 +23,7 @@ from station.ports import Clock
 from station.services.provenance_claims import claims_html, claims_section
 from station.services.trace import TraceNode, trace
 from station.store.eventlog import EventLog
+from station.store.subjects import events_about
 from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 
@@ -58,7 +59,8 @@ def build_report(station: ReportSources, lot_id: str) -> dict[str, Any] | None:
     operators: dict[str, dict[str, Any]] = {}
     transformations = []
     receiving = []
-    for stored in station.log.events():
+    shipments = {n.receipt["shipment_id"] for n in nodes if n.receipt}
+    for stored in events_about(station.log, ids | shipments):
         event = stored.event
         payload = event.payload
         kind = event.kind.value

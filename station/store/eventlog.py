@@ -34,6 +34,7 @@ from station.store.anchor import (
     AnchorSource,
     Head,
 )
+from station.store.checkpoints import Checkpointer
 from station.store.damage import DamagedStoreError, damaged_message, quick_check, store_error
 from station.store.guard import (
     LogTail,
@@ -108,6 +109,10 @@ class EventLog:
         self._guard = WriteGuard(path, conn, self.problems[0] if self.problems else None)
         self._guard.database_id = None if meta is None else meta.database_id
         self._anchored = self._guard.known
+        # WAL checkpoints run off the scan path, in the background (store.checkpoints).
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        self.checkpoints = Checkpointer(path)
+        self.checkpoints.start()
 
     @classmethod
     def open(
@@ -233,6 +238,7 @@ class EventLog:
         except (OSError, StoreError, sqlite3.Error):
             pass  # the events are committed; the anchor only lags, as after a crash
         finally:
+            self.checkpoints.stop()
             self._conn.close()
 
     def head(self) -> Head:
@@ -344,6 +350,7 @@ class EventLog:
             # Committed already: a failed anchor write only lags, as after a crash.
             with contextlib.suppress(OSError, StoreError):
                 self.write_anchor()
+        self.checkpoints.wrote()
         return stored
 
     def count(self) -> int:

@@ -9,7 +9,7 @@ resumes exactly where the last session stopped.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -21,14 +21,20 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 from drivers.sound import SoundCues
 from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
-from labels.document import RenderedLabel
 from station.bootstrap import Station
 from station.config import ScannerSettings
 from station.domain.printable import printable
 from station.domain.scanning.codes import Command
 from station.domain.scanning.scan import Scan
 from station.errors import DeviceError
-from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
+from station.ports import (
+    DeviceState,
+    DeviceStatus,
+    ReceiptRecord,
+    SealStatus,
+    UnitRecord,
+    UnitStatus,
+)
 from station.services.device_set import WEDGE
 from station.services.print_queue import PrintJob, PrintOutcome
 from station.tui.messages import DeviceStatusChanged
@@ -49,6 +55,9 @@ from station.tui.screens.summary import SummaryScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
 from station.workflows.recorder import Recorded
+
+if TYPE_CHECKING:
+    from labels.document import RenderedLabel  # the renderers load when a label is printed
 
 
 def wedge_profile(settings: ScannerSettings) -> WedgeProfile:
@@ -247,6 +256,8 @@ class StationApp(App[None]):
     def _open(self, screen: type[StationScreen]) -> None:
         """Show a screen of the station, unless it is the one shown."""
         if not isinstance(self.screen, screen):
+            # The screen may change units (holds lifted, lots made): refill the table after.
+            self.query_one(UnitTable).shown = None
             self.push_screen(screen(self.station))
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
@@ -278,14 +289,14 @@ class StationApp(App[None]):
         self.last = recorded
         outcome = recorded.outcome
         self.query_one(VerdictBanner).show_recorded(recorded)
-        self.refresh_view()
+        self.refresh_view(outcome.unit)
         if outcome.details and outcome.headline.startswith("Receipt closed"):
             self.push_screen(SummaryScreen(outcome))
 
     # -- state -> screen ----------------------------------------------------
 
-    def refresh_view(self) -> None:
-        """Show the panel that matches the workflow's state."""
+    def refresh_view(self, changed: str | None = None) -> None:
+        """Show the panel that matches the workflow's state; `changed` names the unit scanned."""
         workflow = self.station.workflow
         switcher = self.query_one(ContentSwitcher)
         operator = workflow.operator
@@ -300,22 +311,21 @@ class StationApp(App[None]):
         elif receipt is None:
             switcher.current = "shipments"
             self.query_one(ShipmentTable).show(
-                [
-                    s
-                    for s in self.station.view.shipments()
-                    if s.manifest.direction.value == "inbound"
-                ]
+                [s for s in self.station.view.shipments() if s.summary.direction.value == "inbound"]
             )
         else:
             switcher.current = "receiving"
-            self._show_receipt(receipt.shipment_ids)
+            self._show_receipt(receipt, changed)
 
-    def _show_receipt(self, shipment_ids: tuple[str, ...]) -> None:
+    def _show_receipt(self, receipt: ReceiptRecord, changed: str | None) -> None:
+        """The receipt's counters and units; only the `changed` unit's row when it can."""
         view = self.station.view
-        units = [u for sid in shipment_ids for u in view.units(sid)]
-        expected = [u for u in units if u.expected]
-        done = sum(1 for u in expected if u.status is not UnitStatus.EXPECTED)
-        held = sum(1 for u in units if u.status is UnitStatus.QUARANTINED)
+        shipment_ids = receipt.shipment_ids
+        tallies = [view.unit_tally(sid) for sid in shipment_ids]
+        expected = sum(t.expected for t in tallies)
+        done = sum(t.done for t in tallies)
+        held = sum(t.held for t in tallies)
+        unexpected = sum(t.unexpected for t in tallies)
         seal_parts = []
         for sid in shipment_ids:
             for seal in view.seals(sid):
@@ -328,18 +338,29 @@ class StationApp(App[None]):
                 seal_parts.append(f"{printable(seal.seal, 20)} {mark}")
         on_hold = [sid for sid in shipment_ids if view.is_held("shipment", sid)]
         summary = Text()
-        summary.append(f"Received {done}/{len(expected)} expected units", style="bold")
-        unexpected = sum(1 for u in units if not u.expected)
+        summary.append(f"Received {done}/{expected} expected units", style="bold")
         summary.append(f"  on hold: {held}  unexpected: {unexpected}")
         summary.append("  F3/F4 damaged unit/seal", style="dim")
         summary.append(f"\nSeals: {'; '.join(seal_parts) or 'none on the documents'}")
         if on_hold:
-            shown = printable(", ".join(on_hold), 80)
-            summary.append(f"\nSHIPMENT ON HOLD: {shown}", style="bold yellow")
+            held_text = printable(", ".join(on_hold), 80)
+            summary.append(f"\nSHIPMENT ON HOLD: {held_text}", style="bold yellow")
         self.query_one("#receipt-summary", Static).update(summary)
+        table = self.query_one(UnitTable)
+        shown = (receipt.receipt_id, *shipment_ids)
+        if table.shown == shown:
+            if changed is not None:
+                unit = view.unit(changed)
+                table.show_unit(changed, unit, self._note(unit))
+            return
+        units = [u for sid in shipment_ids for u in view.units(sid)]
         notes = {
-            u.unit_id: "; ".join(f.code.value for f in view.unit_findings(u.unit_id))
-            for u in units
-            if u.status is UnitStatus.QUARANTINED
+            u.unit_id: self._note(u) or "" for u in units if u.status is UnitStatus.QUARANTINED
         }
-        self.query_one(UnitTable).show(units, notes)
+        table.show(shown, units, notes)
+
+    def _note(self, unit: UnitRecord | None) -> str | None:
+        """What a unit on hold was held for; None for the others."""
+        if unit is None or unit.status is not UnitStatus.QUARANTINED:
+            return None
+        return "; ".join(f.code.value for f in self.station.view.unit_findings(unit.unit_id))

@@ -111,7 +111,7 @@ class ReceivingWorkflow(Dock[ReceiptRecord]):
 
     def _document(self, code: DocumentCode) -> Outcome:
         found = self.view.find_shipments(code.kind, code.number)
-        inbound = [s for s in found if s.manifest.direction.value == "inbound"]
+        inbound = [s for s in found if s.summary.direction.value == "inbound"]
         shipment = one_shipment(self.words, code, inbound)
         if isinstance(shipment, Outcome):
             return shipment
@@ -201,9 +201,9 @@ class ReceivingWorkflow(Dock[ReceiptRecord]):
 
 
 def _shipment_summary(shipment: ShipmentRecord) -> str:
-    manifest = shipment.manifest
-    seals = ", ".join(manifest.seals) or "none"
-    return f"{len(manifest.units)} units expected, seals {seals}"
+    summary = shipment.summary
+    seals = ", ".join(summary.seals) or "none"
+    return f"{summary.units} units expected, seals {seals}"
 
 
 __all__: Sequence[str] = ("ReceivingSettings", "ReceivingWorkflow")

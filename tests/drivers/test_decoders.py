@@ -25,7 +25,7 @@ import drivers.decoders
 import drivers.decoders.zxing
 from drivers.decode_files import decode_paths, result_as_dict
 from drivers.decoders import get_decoder, parse_formats, upce_as_upca
-from drivers.decoders.pipeline import DecodePipeline, as_grey
+from drivers.decoders.pipeline import RETRY_MAX_PIXELS, DecodePipeline, as_grey
 from drivers.decoders.zbar import zbar_available
 from drivers.decoders.zxing import ZXING_FORMATS, ZxingDecoder
 from station.domain.scanning.classify import classify
@@ -278,6 +278,28 @@ def test_pipeline_retries_on_an_equalised_image_only_when_nothing_was_found() ->
     assert DecodePipeline(hit, retry=unused).decode(image) == [code]
     assert unused.images == []
     assert DecodePipeline(RecordingDecoder([[]]), retry=None).decode(image) == []
+
+
+def test_the_retry_on_a_large_frame_works_on_a_scaled_down_image() -> None:
+    # An empty 1280x720 frame pays for the retry every time: it runs on at most
+    # RETRY_MAX_PIXELS so that the frame costs about what the first pass costs.
+    frame = np.random.default_rng(2).integers(0, 255, (720, 1280, 3), dtype=np.uint8)
+    first, second = RecordingDecoder([[]]), RecordingDecoder([[]])
+    assert DecodePipeline(first, retry=second).decode(frame) == []
+    assert first.images[0].shape == (720, 1280)
+    height, width = second.images[0].shape
+    assert height * width <= RETRY_MAX_PIXELS
+    assert abs(width / height - 1280 / 720) < 0.02
+
+
+def test_a_camera_pipeline_retries_every_other_empty_frame() -> None:
+    frame = np.random.default_rng(3).integers(0, 255, (48, 64), dtype=np.uint8)
+    first = RecordingDecoder([[] for _ in range(4)])
+    second = RecordingDecoder([[] for _ in range(2)])
+    pipeline = DecodePipeline(first, retry=second, retry_every=2)
+    for _ in range(4):
+        assert pipeline.decode(frame) == []
+    assert (len(first.images), len(second.images)) == (4, 2)
 
 
 @pytest.mark.parametrize(

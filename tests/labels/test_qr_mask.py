@@ -38,3 +38,32 @@ def test_penalty_rules_on_known_patterns() -> None:
     assert int(_runs_and_patterns(not_finder)[0]) == 0
     run = np.array([[[1, 1, 1, 1, 1, 1, 1, 0]]], dtype=np.int8)
     assert int(_runs_and_patterns(run)[0]) == 5  # a run of 7 scores 3 + 2
+
+
+def test_re_masked_symbol_is_what_segno_draws_with_that_mask() -> None:
+    # qr_matrix encodes once with mask 0 and re-masks in NumPy; segno asked for the
+    # chosen mask directly must draw the very same modules, format bits included.
+    import random
+    import string
+
+    import segno
+
+    from labels.matrix import qr_matrix
+    from labels.qr_mask import best_mask
+
+    rng = random.Random(5)
+    for _ in range(60):
+        lot = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randrange(1, 20)))
+        payload = rng.choice(
+            (
+                f"https://id.gs1.org/01/09521234543213/10/{lot}",
+                "".join(rng.choice(string.ascii_letters) for _ in range(rng.randrange(20, 200))),
+            )
+        )
+        for error in "LMQH":
+            mode = "byte" if payload.startswith("https://") else None
+            first = segno.make_qr(payload, error=error, mode=mode, boost_error=False, mask=0)
+            chosen = best_mask(first.matrix)
+            drawn = segno.make_qr(payload, error=error, mode=mode, boost_error=False, mask=chosen)
+            expected = tuple(tuple(bool(m) for m in row) for row in drawn.matrix)
+            assert qr_matrix(payload, error).rows == expected, (payload, error)

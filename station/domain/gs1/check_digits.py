@@ -14,9 +14,8 @@ also rejects the all-zero key a label template prints when its data is missing.
 
 from __future__ import annotations
 
-from biip.checksums import gs1_standard_check_digit
-
 from station.domain.findings import Finding, FindingCode, Severity
+from station.domain.gs1.mod10 import gs1_check_digit as gs1_standard_check_digit
 from station.domain.printable import quoted
 from station.domain.scanning.code_errors import error_finding
 

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from biip.checksums import gs1_standard_check_digit
-
+from station.domain.gs1.mod10 import gs1_check_digit as gs1_standard_check_digit
 from station.domain.lots.allocation import AllocationError, is_counter
 from station.domain.printable import quoted
 

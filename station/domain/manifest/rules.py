@@ -35,10 +35,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, TypeVar
 
-from biip.checksums import gs1_standard_check_digit
-
 from station.domain import suggestions
 from station.domain.gs1.character_set import gs1_text_problem
+from station.domain.gs1.mod10 import gs1_check_digit as gs1_standard_check_digit
 from station.domain.manifest.model import (
     Direction,
     Manifest,

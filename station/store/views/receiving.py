@@ -13,7 +13,7 @@ from station.domain.events import EventKind
 from station.domain.findings import Finding
 from station.domain.lockout import REASON_WRONG_PIN
 from station.domain.manifest.json_format import parse_manifest_json
-from station.domain.manifest.model import Manifest
+from station.domain.manifest.model import Direction, Manifest
 from station.domain.scanning.codes import DocumentKind
 from station.errors import StoreError
 from station.ports import (
@@ -25,8 +25,10 @@ from station.ports import (
     SealStatus,
     ShipmentRecord,
     ShipmentStatus,
+    ShipmentSummary,
     UnitRecord,
     UnitStatus,
+    UnitTally,
 )
 from station.store.rows import Row, columns, many, one, record
 
@@ -35,6 +37,12 @@ _HOLD_FIELDS = ("entity_kind", "entity_id", "shipment_id", "findings", "since", 
 _UNITS = f"SELECT {columns(_UNIT_FIELDS)} FROM units"
 _RECEIPTS = "SELECT receipt_id, station_id, status, opened_by, opened_at FROM receipts"
 _HOLDS = f"SELECT {columns(_HOLD_FIELDS)} FROM holds"
+# Rows are selected without the manifest column: a scan must not copy megabytes of JSON.
+_SHIPMENTS = (
+    "SELECT s.shipment_id, s.status, s.receipt_id, s.direction, s.bill_of_lading,"
+    " m.seller, m.units, m.seals FROM shipments s"
+    " LEFT JOIN shipment_summaries m ON m.shipment_id = s.shipment_id"
+)
 
 
 class SqliteReceivingView:
@@ -45,24 +53,18 @@ class SqliteReceivingView:
         self._manifests: dict[str, Manifest] = {}
 
     def shipment(self, shipment_id: str) -> ShipmentRecord | None:
-        row = self._conn.execute(
-            "SELECT shipment_id, status, receipt_id FROM shipments WHERE shipment_id = ?",
-            (shipment_id,),
-        ).fetchone()
+        row = self._conn.execute(f"{_SHIPMENTS} WHERE s.shipment_id = ?", (shipment_id,)).fetchone()
         return self._shipment(row) if row else None
 
     def shipments(self) -> list[ShipmentRecord]:
         """Every shipment, newest import first."""
-        rows = self._conn.execute(
-            "SELECT shipment_id, status, receipt_id FROM shipments ORDER BY imported_seq DESC"
-        ).fetchall()
+        rows = self._conn.execute(f"{_SHIPMENTS} ORDER BY s.imported_seq DESC").fetchall()
         return [self._shipment(row) for row in rows]
 
     def find_shipments(self, kind: DocumentKind, number: str) -> list[ShipmentRecord]:
         if kind is DocumentKind.PURCHASE_ORDER:
             sql = (
-                "SELECT s.shipment_id, s.status, s.receipt_id FROM shipments s"
-                " JOIN shipment_orders o ON o.shipment_id = s.shipment_id"
+                f"{_SHIPMENTS} JOIN shipment_orders o ON o.shipment_id = s.shipment_id"
                 " WHERE o.purchase_order = ? ORDER BY s.shipment_id"
             )
         else:
@@ -71,10 +73,7 @@ class SqliteReceivingView:
                 DocumentKind.BILL_OF_LADING: "bill_of_lading",
                 DocumentKind.ADVANCE_SHIP_NOTICE: "asn",
             }[kind]
-            sql = (
-                "SELECT shipment_id, status, receipt_id FROM shipments"
-                f" WHERE {column} = ? ORDER BY shipment_id"
-            )
+            sql = f"{_SHIPMENTS} WHERE s.{column} = ? ORDER BY s.shipment_id"
         rows = self._conn.execute(sql, (number,)).fetchall()
         return [self._shipment(row) for row in rows]
 
@@ -87,13 +86,17 @@ class SqliteReceivingView:
         )
 
     def unit_counts(self, shipment_id: str) -> tuple[int, int]:
-        """(expected units, expected units no longer waiting) of a shipment, counted in SQL."""
-        expected, done = self._conn.execute(
-            "SELECT count(*), count(*) FILTER (WHERE status != ?) FROM units"
-            " WHERE shipment_id = ? AND expected = 1",
-            (UnitStatus.EXPECTED.value, shipment_id),
+        """(expected units, expected units no longer waiting) of a shipment."""
+        tally = self.unit_tally(shipment_id)
+        return tally.expected, tally.done
+
+    def unit_tally(self, shipment_id: str) -> UnitTally:
+        """A shipment's unit counts, kept by triggers as units change (one row read)."""
+        row = self._conn.execute(
+            "SELECT expected, done, held, unexpected FROM unit_tallies WHERE shipment_id = ?",
+            (shipment_id,),
         ).fetchone()
-        return int(expected), int(done)
+        return UnitTally(*row) if row else UnitTally(0, 0, 0, 0)
 
     def seals(self, shipment_id: str) -> list[SealRecord]:
         return many(
@@ -185,13 +188,37 @@ class SqliteReceivingView:
         return ReceiptRecord(row[0], row[1], row[2] == "open", shipment_ids, row[3], row[4])
 
     def _shipment(self, row: tuple[Any, ...]) -> ShipmentRecord:
-        shipment_id, status, receipt_id = row
-        # Manifests never change once imported: read and parse each one once. Rows are
-        # selected without the manifest column so a scan does not copy megabytes of JSON.
+        shipment_id, status, receipt_id, direction, bol, seller, units, seals = row
+        orders = tuple(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT purchase_order FROM shipment_orders WHERE shipment_id = ? ORDER BY rowid",
+                (shipment_id,),
+            )
+        )
+        summary = ShipmentSummary(
+            direction=Direction(direction),
+            bill_of_lading=bol,
+            purchase_orders=orders,
+            seller=seller,
+            units=int(units or 0),
+            seals=tuple(json.loads(seals or "[]")),
+        )
+        return ShipmentRecord(
+            shipment_id=shipment_id,
+            status=ShipmentStatus(status),
+            receipt_id=receipt_id,
+            summary=summary,
+            held=self.is_held("shipment", shipment_id),
+            load_manifest=lambda: self.manifest(shipment_id),
+        )
+
+    def manifest(self, shipment_id: str) -> Manifest:
+        """A stored manifest, parsed once per view: manifests never change once imported."""
         manifest = self._manifests.get(shipment_id)
         if manifest is None:
             (manifest_json,) = self._conn.execute(
-                "SELECT manifest FROM shipments WHERE shipment_id = ?", (shipment_id,)
+                "SELECT manifest FROM shipment_manifests WHERE shipment_id = ?", (shipment_id,)
             ).fetchone()
             parsed = parse_manifest_json(manifest_json, f"stored shipment {shipment_id}")
             if not parsed.manifests:
@@ -199,13 +226,7 @@ class SqliteReceivingView:
                 raise StoreError(f"stored manifest of {shipment_id} is unreadable: {problems}")
             manifest = parsed.manifests[0]
             self._manifests[shipment_id] = manifest
-        return ShipmentRecord(
-            shipment_id=shipment_id,
-            status=ShipmentStatus(status),
-            receipt_id=receipt_id,
-            manifest=manifest,
-            held=self.is_held("shipment", shipment_id),
-        )
+        return manifest
 
 
 def findings_from_json(text: str) -> tuple[Finding, ...]:

@@ -97,12 +97,12 @@ class SqliteReleaseView:
         return [
             s
             for s in self.receiving.find_shipments(kind, number)
-            if s.manifest.direction is Direction.OUTBOUND
+            if s.summary.direction is Direction.OUTBOUND
         ]
 
     def orders(self) -> list[ShipmentRecord]:
         """Every outbound order, newest import first."""
-        return [s for s in self.receiving.shipments() if s.manifest.direction is Direction.OUTBOUND]
+        return [s for s in self.receiving.shipments() if s.summary.direction is Direction.OUTBOUND]
 
     # -- releases ---------------------------------------------------------------
 

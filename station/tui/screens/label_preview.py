@@ -7,7 +7,7 @@ to the label's text lines. Enter queues the label on the default printer.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,9 +16,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from labels.matrix import QrMatrix, qr_matrix
 from labels.model import Label
 from station.domain.printable import printable
+
+if TYPE_CHECKING:
+    # numpy and the QR encoder load when a preview is shown, not with the app.
+    from labels.matrix import QrMatrix
 
 
 def qr_text(matrix: QrMatrix) -> str:
@@ -70,6 +73,8 @@ class LabelPreviewScreen(ModalScreen[bool]):
             style="dim",
         )
         with Vertical(id="preview"), Horizontal():
+            from labels.matrix import qr_matrix  # noqa: PLC0415 - see the import above
+
             yield Static(qr_text(qr_matrix(self.label.qr_payload)), id="preview-qr")
             yield Static(text, id="preview-text")
 
