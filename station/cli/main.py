@@ -15,7 +15,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from station import __version__
-from station.cli import claims, configure, devices, epcis, headless, lots, records, release, run
+from station.cli import (
+    claims,
+    configure,
+    devices,
+    epcis,
+    headless,
+    hub,
+    lots,
+    records,
+    release,
+    run,
+)
 from station.cli.common import EXIT_ERROR, EXIT_OK
 from station.errors import StationError
 
@@ -39,6 +50,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     claims,
     epcis,
     configure,
+    hub,
 )
 
 

@@ -1,0 +1,111 @@
+"""The hub on PostgreSQL through psycopg 3: for a site with many stations, or many sites.
+
+A capture's rows go into a temporary staging table with ``COPY`` (outside any lock),
+then the shared set-wise SQL moves them in one transaction. The events table is range
+partitioned by month of record time; the partition a capture needs is created inside
+the capture's transaction, after the ``hub_clock`` lock, so two hub processes never race
+to create it. The eventID guard (``event_ids``) is one unpartitioned table, so it holds
+across every month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from station.errors import StoreError
+from station.hub.events import EventRecord
+from station.hub.storage import migrate
+from station.hub.storage.base import SqlStore
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
+from station.hub.storage.pool import Pool
+
+_STAGE = (
+    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT PRIMARY KEY, event_id TEXT, "
+    "kind TEXT, event_type TEXT, event_time_us BIGINT, biz_step TEXT, disposition TEXT, "
+    "read_point TEXT, biz_location TEXT, station_id TEXT, station_seq BIGINT, "
+    "content_hash TEXT, body JSONB) ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no BIGINT, epc TEXT, role TEXT) "
+    "ON COMMIT DELETE ROWS",
+)
+_MIGRATION_LOCK = 0x53544855  # any constant: the advisory lock of schema migrations
+
+
+def month_partition(record_time_us: int) -> tuple[str, int, int]:
+    """The name and the [start, end) bounds in microseconds of the month of a record time."""
+    moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=record_time_us)
+    start = dt.datetime(moment.year, moment.month, 1, tzinfo=dt.UTC)
+    end = dt.datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=dt.UTC)
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+    def micros(t: dt.datetime) -> int:
+        return (t - epoch) // dt.timedelta(microseconds=1)
+
+    return f"events_{start:%Y_%m}", micros(start), micros(end)
+
+
+class PostgresStore(SqlStore):
+    """The store in a PostgreSQL database."""
+
+    greatest = "GREATEST"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pool = Pool(self._connect, psycopg.Connection.close, keep=16)
+        with self.pool.connection() as conn:
+            self._migrate(conn)
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            for statement in _STAGE:
+                conn.execute(statement)
+        except psycopg.Error as exc:
+            # The message of libpq names host and reason; never the password.
+            raise StoreError(f"hub database (PostgreSQL): {exc}".strip()) from exc
+        return conn
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def _migrate(self, conn: psycopg.Connection[Any]) -> None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER PRIMARY KEY)")
+            done = {row[0] for row in conn.execute("SELECT version FROM hub_schema")}
+            for version, statements in migrate.scripts("postgresql"):
+                if version in done:
+                    continue
+                for statement in statements:
+                    conn.execute(statement.encode("utf-8"))
+                conn.execute("INSERT INTO hub_schema (version) VALUES (%s)", (version,))
+            now_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
+            self.ensure_partition(conn, now_us)
+            self.ensure_partition(conn, month_partition(now_us)[2])
+
+    @contextmanager
+    def write(self, conn: psycopg.Connection[Any]) -> Iterator[psycopg.Connection[Any]]:
+        with conn.transaction():
+            yield conn
+
+    def stage(self, conn: psycopg.Connection[Any], records: Sequence[EventRecord]) -> None:
+        with conn.cursor() as cursor:
+            with cursor.copy(f"COPY hub_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+                for row in stage_rows(records):
+                    copy.write_row(row)
+            with cursor.copy("COPY hub_stage_epcs (row_no, epc, role) FROM STDIN") as copy:
+                for epc_row in stage_epc_rows(records):
+                    copy.write_row(epc_row)
+
+    def ensure_partition(self, conn: Any, record_time_us: int) -> None:
+        name, start, end = month_partition(record_time_us)
+        (found,) = conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()
+        if found is None:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF events "
+                f"FOR VALUES FROM ({start}) TO ({end})".encode()
+            )

@@ -1,0 +1,98 @@
+"""The hub on one SQLite file: the single-PC default.
+
+WAL mode lets queries read while a capture writes; ``BEGIN IMMEDIATE`` takes the write
+lock at the start of a capture, so captures from several threads (or processes on the
+same file) run one after the other. Rows reach the staging table with ``executemany``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from station.errors import StoreError
+from station.hub.events import EventRecord
+from station.hub.storage import migrate
+from station.hub.storage.base import SqlStore
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
+from station.hub.storage.pool import Pool
+
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS hub_stage (
+    row_no INTEGER PRIMARY KEY, event_id TEXT, kind TEXT, event_type TEXT,
+    event_time_us INTEGER, biz_step TEXT, disposition TEXT, read_point TEXT,
+    biz_location TEXT, station_id TEXT, station_seq INTEGER, content_hash TEXT, body TEXT
+);
+CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no INTEGER, epc TEXT, role TEXT);
+"""
+_INSERT_STAGE = (
+    f"INSERT INTO hub_stage ({', '.join(STAGE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
+)
+
+
+class SqliteStore(SqlStore):
+    """The store in one SQLite file."""
+
+    greatest = "MAX"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"hub database {path}: {exc.strerror or exc}") from exc
+        self.pool = Pool(self._connect, sqlite3.Connection.close)
+        with self.pool.connection() as conn:
+            self._migrate(conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a capture acknowledged with 202 survives a power cut, as on the station.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.executescript(_STAGE)
+        except sqlite3.Error as exc:
+            raise StoreError(f"hub database {self.path}: {exc}") from exc
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER PRIMARY KEY)")
+            done = {row[0] for row in conn.execute("SELECT version FROM hub_schema")}
+            for version, statements in migrate.scripts("sqlite"):
+                if version in done:
+                    continue
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute("INSERT INTO hub_schema (version) VALUES (?)", (version,))
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    @contextmanager
+    def write(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def stage(self, conn: sqlite3.Connection, records: Sequence[EventRecord]) -> None:
+        conn.execute("DELETE FROM hub_stage")
+        conn.execute("DELETE FROM hub_stage_epcs")
+        conn.executemany(_INSERT_STAGE, stage_rows(records))
+        conn.executemany(
+            "INSERT INTO hub_stage_epcs (row_no, epc, role) VALUES (?, ?, ?)",
+            stage_epc_rows(records),
+        )
