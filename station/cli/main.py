@@ -26,6 +26,7 @@ from station.cli import (
     records,
     release,
     run,
+    sync,
 )
 from station.cli.common import EXIT_ERROR, EXIT_OK
 from station.errors import StationError
@@ -51,6 +52,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     epcis,
     configure,
     hub,
+    sync,
 )
 
 

@@ -22,12 +22,14 @@ from station.config.operators import read_operators
 from station.config.reader import TableReader
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
+from station.config.sync import read_sync
 from station.domain.checks.receiving import MovingDataField
 from station.domain.claims.settings import ClaimsSettings
 from station.domain.operators import Operator
 from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
 from station.sync.epcis.settings import EpcisSettings
+from station.sync.settings import SyncSettings
 
 TOP_KEYS = (
     "station",
@@ -41,6 +43,7 @@ TOP_KEYS = (
     "operators",
     "claims",
     "epcis",
+    "sync",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -67,6 +70,8 @@ class StationConfig:
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     epcis: EpcisSettings | None = None
     """``[epcis]``: how events are written as EPCIS (`epcis_settings` fills the default)."""
+    sync: SyncSettings | None = None
+    """``[sync]``: the hub this station syncs with; None (no table) means no sync."""
 
     def epcis_settings(self) -> EpcisSettings:
         """The EPCIS settings of this station (defaults when there is no ``[epcis]``)."""
@@ -112,5 +117,6 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         epcis=read_epcis(
             reader, section("epcis"), station_id=station_id, site=identifiers.site_code
         ),
+        sync=read_sync(reader, top["sync"]) if "sync" in top else None,
         **read_devices(reader, section("devices")),
     )
