@@ -34,7 +34,8 @@ class Pushed:
 
     events: int
     batches: int
-    head: HubHead
+    acked_seq: int
+    """The head the hub acknowledged at the end."""
     more: bool
     """Stopped early (asked to stop) with events still waiting."""
 
@@ -77,8 +78,14 @@ def check_local_anchor(log: EventLog, state: SyncState) -> None:
         )
 
 
-def align_with_hub(log: EventLog, hub: HubHead, at: dt.datetime) -> HubHead:
-    """Take the hub's head as the acknowledged one, after checking the log still holds it."""
+def align_with_hub(log: EventLog, hub: HubHead, at: dt.datetime) -> int:
+    """The seq to push after, given the head the hub holds of this station's log.
+
+    When the log still holds that head, it becomes the acknowledged one. When the hub
+    holds more than the log, the log was cut: refused here, since no capture would show
+    it. When the log holds another event at that seq, the push starts with that seq, so
+    the hub itself compares it with what it anchored and refuses the fork with its reason.
+    """
     last, _ = log_head(log)
     if hub.seq > last:
         raise LogRefused(
@@ -88,13 +95,9 @@ def align_with_hub(log: EventLog, hub: HubHead, at: dt.datetime) -> HubHead:
             {"st:seq": hub.seq, "st:expectedHash": hub.hash},
         )
     if hash_at(log, hub.seq) != hub.hash:
-        raise LogRefused(
-            "fork",
-            f"the hub holds another event #{hub.seq} for this station: the log was replaced",
-            {"st:seq": hub.seq, "st:expectedHash": hub.hash},
-        )
+        return hub.seq - 1
     record_ack(log.connection, hub.seq, hub.hash, at)
-    return hub
+    return hub.seq
 
 
 def _batch(log: EventLog, after: int, size: int) -> list[StoredEvent]:
@@ -119,7 +122,7 @@ def push_outbox(
     """Push every event after the hub's head, in order, one capture document per batch."""
     state = read_state(log.connection)
     check_local_anchor(log, state)
-    head = align_with_hub(log, client.head(), now())
+    after = align_with_hub(log, client.head(), now())
     shipments = {
         record.shipment_id: ShipmentDocuments.from_manifest(record.manifest.as_dict())
         for record in view.shipments()
@@ -127,10 +130,10 @@ def push_outbox(
     pushed = batches = 0
     while True:
         if stop():
-            return Pushed(pushed, batches, head, more=log_head(log)[0] > head.seq)
-        batch = _batch(log, head.seq, batch_size)
+            return Pushed(pushed, batches, after, more=log_head(log)[0] > after)
+        batch = _batch(log, after, batch_size)
         if not batch:
-            return Pushed(pushed, batches, head, more=False)
+            return Pushed(pushed, batches, after, more=False)
         try:
             document = build_capture_document(
                 batch, settings, shipments=shipments, resolve=log.event_by_id
@@ -141,10 +144,10 @@ def push_outbox(
             ) from None
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         answered = client.capture(body) or client.head()
-        head = align_with_hub(log, answered, now())
-        if head.seq < batch[-1].seq:
+        after = align_with_hub(log, answered, now())
+        if after < batch[-1].seq:
             raise SyncError(
-                f"the hub acknowledged up to #{head.seq} after a capture of "
+                f"the hub acknowledged up to #{answered.seq} after a capture of "
                 f"#{batch[0].seq}-#{batch[-1].seq}"
             )
         pushed += len(batch)

@@ -120,11 +120,8 @@ def hub_head(hub: Hub, station_id: str = "DOCK-1") -> tuple[int, str]:
 
 
 def log_head(station: Station) -> tuple[int, str]:
-    last: StoredEvent | None = None
-    for last in station.log.events(after_seq=max(0, station.log.count() - 1)):
-        pass
-    assert last is not None
-    return last.seq, last.hash
+    events: list[StoredEvent] = list(station.log.events(after_seq=max(0, station.log.count() - 1)))
+    return events[-1].seq, events[-1].hash
 
 
 def station_cli(

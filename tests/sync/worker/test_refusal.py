@@ -1,0 +1,105 @@
+"""The off-box anchor: a station whose log was cut, emptied or replaced after a sync is
+refused with the reason, shows it, and ``station sync --once`` exits non-zero."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from station.bootstrap import DATABASE_NAME
+from station.domain.events import EventKind
+from station.services import sync
+from tests.hub.support import Hub
+from tests.sync.worker.support import (
+    hub_head,
+    launch_hub,
+    open_synced,
+    record_events,
+    station_cli,
+    station_config,
+)
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    hub = launch_hub(tmp_path / "hub")
+    yield hub
+    hub.stop()
+
+
+def backup(data_dir: Path, to: Path) -> None:
+    to.mkdir()
+    with (
+        sqlite3.connect(data_dir / DATABASE_NAME) as src,
+        sqlite3.connect(to / DATABASE_NAME) as dst,
+    ):
+        src.backup(dst)
+
+
+def restore(copy: Path, data_dir: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / (DATABASE_NAME + suffix)).unlink(missing_ok=True)
+    shutil.copy(copy / DATABASE_NAME, data_dir / DATABASE_NAME)
+
+
+def test_a_log_cut_after_a_sync_is_refused_with_the_reason(tmp_path: Path, hub: Hub) -> None:
+    config = station_config(tmp_path / "etc", hub.url, hub.tokens["dock-1"])
+    data = tmp_path / "data"
+    station = open_synced(config, data)
+    record_events(station, 40)
+    station.close()
+    done = station_cli(config, data, "sync", "--once")
+    assert done.returncode == 0, done.stderr
+    assert "pushed" in done.stdout
+    backup(data, tmp_path / "backup")
+    station = open_synced(config, data)
+    record_events(station, 20)
+    station.close()
+    assert station_cli(config, data, "sync", "--once").returncode == 0
+    acknowledged, _ = hub_head(hub)
+
+    # The log is cut back to the backup: the hub holds more than the station has.
+    restore(tmp_path / "backup", data)
+    done = station_cli(config, data, "sync", "--once")
+    assert done.returncode == 1
+    assert "sync failed" in done.stderr and f"up to #{acknowledged}" in done.stderr
+    assert "cut" in done.stderr
+    shown = station_cli(config, data, "sync", "--status", "--json")
+    status = json.loads(shown.stdout)
+    assert status["refused"]["reason"] == "cut" and status["online"] is True
+    text = station_cli(config, data, "sync", "--status").stdout
+    assert "REFUSED (cut)" in text.splitlines()[0]
+
+    # The station goes on recording past the old head: the hub itself refuses the fork.
+    station = open_synced(config, data)
+    record_events(station, 30)
+    refused = list(station.log.events(kinds=[EventKind.SYNC_REFUSED]))
+    assert [e.event.payload["reason"] for e in refused] == ["cut"]
+    report = sync.sync_once(station)
+    assert report.error is not None and "fork" in str(report.error)
+    assert "the hub refused this station's log (fork)" in str(report.error)
+    assert sync.status(station).refusal is not None
+    station.close()
+    assert hub_head(hub)[0] == acknowledged
+
+
+def test_an_emptied_log_is_refused(tmp_path: Path, hub: Hub) -> None:
+    config = station_config(tmp_path / "etc", hub.url, hub.tokens["dock-1"])
+    station = open_synced(config, tmp_path / "data")
+    record_events(station, 10)
+    assert sync.sync_once(station).ok
+    station.close()
+    # A fresh data directory for the same station: a new log from seq 1.
+    fresh = open_synced(config, tmp_path / "fresh", demo=False)
+    try:
+        record_events(fresh, 3)
+        report = sync.sync_once(fresh)
+        assert report.error is not None and "cut, emptied or replaced" in str(report.error)
+        assert sync.status(fresh).refusal is not None
+    finally:
+        fresh.close()
