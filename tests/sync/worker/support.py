@@ -36,6 +36,29 @@ def launch_hub(where: Path, port: int | None = None, database: str | None = None
     return start_hub(config, make_tokens(config))
 
 
+def station_token(hub: Hub, station_id: str, site: str = "SITE-A") -> str:
+    """A new station token for `station_id`, stored hashed in the running hub's database."""
+    import time
+
+    from station.hub.auth import new_token
+    from station.hub.config import load_hub_config
+    from station.hub.storage import open_store
+
+    cfg = load_hub_config(hub.config)
+    store = open_store(cfg.database, cfg.base_dir)
+    try:
+        token, record = new_token("station", site, station_id, station_id, time.time_ns() // 1000)
+        store.add_token(record)
+    finally:
+        store.close()
+    return token
+
+
+def new_station_id() -> str:
+    """A station id no other test of the session uses."""
+    return f"ST-{uuid.uuid4().hex[:10].upper()}"
+
+
 def station_config(
     where: Path, hub_url: str, token: str, *, station_id: str = "DOCK-1", **sync: Any
 ) -> Path:
@@ -152,7 +175,3 @@ def station_cli(
 def with_sync(config: StationConfig, **changes: Any) -> StationConfig:
     assert config.sync is not None
     return dataclasses.replace(config, sync=dataclasses.replace(config.sync, **changes))
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())

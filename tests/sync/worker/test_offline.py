@@ -18,7 +18,6 @@ from tests.sync.worker.support import (
     expected_event_ids,
     hub_event_ids,
     hub_head,
-    launch_hub,
     log_head,
     open_synced,
     record_events,

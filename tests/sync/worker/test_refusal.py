@@ -6,30 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from station.bootstrap import DATABASE_NAME
 from station.domain.events import EventKind
 from station.services import sync
-from tests.hub.support import Hub
-from tests.sync.worker.support import (
-    hub_head,
-    launch_hub,
-    open_synced,
-    record_events,
-    station_cli,
-    station_config,
-)
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[Hub]:
-    hub = launch_hub(tmp_path / "hub")
-    yield hub
-    hub.stop()
+from station.sync.status import summary
+from tests.sync.worker.conftest import Synced
+from tests.sync.worker.support import hub_head, record_events, station_cli
 
 
 def backup(data_dir: Path, to: Path) -> None:
@@ -47,21 +31,18 @@ def restore(copy: Path, data_dir: Path) -> None:
     shutil.copy(copy / DATABASE_NAME, data_dir / DATABASE_NAME)
 
 
-def test_a_log_cut_after_a_sync_is_refused_with_the_reason(tmp_path: Path, hub: Hub) -> None:
-    config = station_config(tmp_path / "etc", hub.url, hub.tokens["dock-1"])
-    data = tmp_path / "data"
-    station = open_synced(config, data)
+def test_a_log_cut_after_a_sync_is_refused_with_the_reason(tmp_path: Path, synced: Synced) -> None:
+    hub, config, data, sid = synced.hub, synced.config, synced.data, synced.station_id
+    station = synced.open()
     record_events(station, 40)
+    assert sync.sync_once(station).ok
     station.close()
-    done = station_cli(config, data, "sync", "--once")
-    assert done.returncode == 0, done.stderr
-    assert "pushed" in done.stdout
     backup(data, tmp_path / "backup")
-    station = open_synced(config, data)
+    station = synced.open()
     record_events(station, 20)
+    assert sync.sync_once(station).ok
     station.close()
-    assert station_cli(config, data, "sync", "--once").returncode == 0
-    acknowledged, _ = hub_head(hub)
+    acknowledged, _ = hub_head(hub, sid)
 
     # The log is cut back to the backup: the hub holds more than the station has.
     restore(tmp_path / "backup", data)
@@ -72,11 +53,10 @@ def test_a_log_cut_after_a_sync_is_refused_with_the_reason(tmp_path: Path, hub: 
     shown = station_cli(config, data, "sync", "--status", "--json")
     status = json.loads(shown.stdout)
     assert status["refused"]["reason"] == "cut" and status["online"] is True
-    text = station_cli(config, data, "sync", "--status").stdout
-    assert "REFUSED (cut)" in text.splitlines()[0]
 
     # The station goes on recording past the old head: the hub itself refuses the fork.
-    station = open_synced(config, data)
+    station = synced.open()
+    assert summary(sync.status(station), station.clock.now()).startswith("sync: REFUSED (cut)")
     record_events(station, 30)
     refused = list(station.log.events(kinds=[EventKind.SYNC_REFUSED]))
     assert [e.event.payload["reason"] for e in refused] == ["cut"]
@@ -85,17 +65,16 @@ def test_a_log_cut_after_a_sync_is_refused_with_the_reason(tmp_path: Path, hub: 
     assert "the hub refused this station's log (fork)" in str(report.error)
     assert sync.status(station).refusal is not None
     station.close()
-    assert hub_head(hub)[0] == acknowledged
+    assert hub_head(hub, sid)[0] == acknowledged
 
 
-def test_an_emptied_log_is_refused(tmp_path: Path, hub: Hub) -> None:
-    config = station_config(tmp_path / "etc", hub.url, hub.tokens["dock-1"])
-    station = open_synced(config, tmp_path / "data")
+def test_an_emptied_log_is_refused(tmp_path: Path, synced: Synced) -> None:
+    station = synced.open()
     record_events(station, 10)
     assert sync.sync_once(station).ok
     station.close()
     # A fresh data directory for the same station: a new log from seq 1.
-    fresh = open_synced(config, tmp_path / "fresh", demo=False)
+    fresh = synced.open(demo=False, data=tmp_path / "fresh")
     try:
         record_events(fresh, 3)
         report = sync.sync_once(fresh)
