@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from station.bootstrap import Station, open_station
+from station.bootstrap import open_station
 from station.config import load_config
 from station.domain.events import EventKind
 from station.domain.scanning.scan import Scan
