@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
 from labels.document import RenderedLabel
-from station.bootstrap import Station
+from station.bootstrap import Station, open_station
 from station.config import ScannerSettings
 from station.domain.printable import printable
 from station.domain.scanning.codes import Command
@@ -30,6 +30,8 @@ from station.errors import DeviceError
 from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
 from station.services.device_set import WEDGE
 from station.services.print_queue import PrintJob, PrintOutcome
+from station.services.sync import start_worker
+from station.sync.worker import SyncWorker
 from station.tui.messages import DeviceStatusChanged
 from station.tui.screens.base import (
     ScanScreen,
@@ -45,8 +47,10 @@ from station.tui.screens.lots import LotsScreen
 from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from station.tui.screens.release import ReleaseScreen
 from station.tui.screens.summary import SummaryScreen
+from station.tui.screens.sync import SyncScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
+from station.tui.widgets.sync_line import SyncLine
 from station.workflows.recorder import Recorded
 
 
@@ -87,6 +91,7 @@ class StationApp(App[None]):
         Binding("f11", "release", "Release"),
         Binding("f12", "gate", "Gate"),
         Binding("ctrl+b", "claims", "Claims", show=False),
+        Binding("ctrl+y", "sync", "Sync", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
@@ -96,6 +101,7 @@ class StationApp(App[None]):
         self.wedge = wedge or WedgeKeyFilter(self, wedge_profile(station.config.scanner))
         self.last: Recorded | None = None
         self._printing = False
+        self.sync_worker: SyncWorker | None = None
 
     # -- layout -------------------------------------------------------------
 
@@ -122,6 +128,8 @@ class StationApp(App[None]):
                 yield UnitTable(id="unit-table")
         yield VerdictBanner(id="banner")
         yield Input(placeholder="Type a code and press Enter", id="entry")
+        if self.station.config.sync is not None:
+            yield SyncLine(self.station, id="sync-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -135,6 +143,11 @@ class StationApp(App[None]):
                 markup=False,
             )
         self.set_interval(2.0, self._print_tick)
+        # The sync worker opens its own connection: it never shares the scan path's.
+        station = self.station
+        self.sync_worker = start_worker(
+            station, lambda: open_station(station.config, station.data_dir, station.clock)
+        )
         self.query_one(VerdictBanner).show_text("Ready. Scan a badge to start.")
         self.refresh_view()
         self.query_one("#entry", Input).focus()
@@ -180,6 +193,8 @@ class StationApp(App[None]):
 
     def on_unmount(self) -> None:
         self.station.devices.stop()
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
 
     def on_scan_received(self, message: ScanReceived) -> None:
         scan = message.scan
@@ -226,6 +241,9 @@ class StationApp(App[None]):
 
     def action_claims(self) -> None:
         self._open(ClaimsScreen)
+
+    def action_sync(self) -> None:
+        self._open(SyncScreen)
 
     def _open(self, screen: type[StationScreen]) -> None:
         """Show a screen of the station, unless it is the one shown."""
