@@ -20,6 +20,7 @@ import httpx
 from station.bootstrap import Station, open_station
 from station.config import StationConfig, load_config
 from station.domain.events import Event, EventKind, StoredEvent
+from station.domain.scanning.scan import Scan
 from station.sync.epcis import build_capture_document
 from tests.conftest import DEMO_DIR, EXAMPLE_CONFIG, REPO
 from tests.hub.support import Hub, free_port, make_tokens, start_hub, write_config
@@ -86,15 +87,26 @@ def open_synced(config_path: Path, data_dir: Path, *, demo: bool = True) -> Stat
     return station
 
 
+def seal_check(station: Station) -> StoredEvent:
+    """A real seal check (an EPCIS ObjectEvent): the first in the log, or one made now by
+    logging in and scanning a demo shipment's bill of lading and seal."""
+    found = next(station.log.events(kinds=[EventKind.SEAL_CHECKED]), None)
+    if found is None:
+        for text in ("B-1001", "BOL-778001", "SL0041871"):
+            assert station.recorder.handle(Scan(text)).durable
+        found = next(station.log.events(kinds=[EventKind.SEAL_CHECKED]))
+    return found
+
+
 def record_events(station: Station, count: int, chunk: int = 500) -> None:
     """`count` more events: each tenth a seal check (an EPCIS ObjectEvent), the rest scans."""
-    seal = next(station.log.events(kinds=[EventKind.SEAL_CHECKED]), None)
+    seal = seal_check(station)
     done = 0
     while done < count:
         events = []
         for i in range(done, min(count, done + chunk)):
             kind, payload = EventKind.SCAN_RECORDED, {"raw": f"SCAN-{i}", "device": "test"}
-            if seal is not None and i % 10 == 0:
+            if i % 10 == 0:
                 kind, payload = EventKind.SEAL_CHECKED, dict(seal.event.payload)
             events.append(
                 Event.new(

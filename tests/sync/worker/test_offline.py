@@ -89,6 +89,7 @@ def test_a_station_offline_through_every_kind_of_outage_catches_up(tmp_path: Pat
             expected = expected_event_ids(station)
             held = hub_event_ids(hub)
             assert held == expected and len(set(held)) == len(held)
+            assert len(held) >= EVENTS // 10
         finally:
             hub.stop()
     finally:

@@ -74,7 +74,7 @@ def test_an_emptied_log_is_refused(tmp_path: Path, synced: Synced) -> None:
     assert sync.sync_once(station).ok
     station.close()
     # A fresh data directory for the same station: a new log from seq 1.
-    fresh = synced.open(demo=False, data=tmp_path / "fresh")
+    fresh = synced.open(data=tmp_path / "fresh")
     try:
         record_events(fresh, 3)
         report = sync.sync_once(fresh)
