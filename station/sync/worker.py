@@ -20,7 +20,7 @@ from typing import Protocol
 
 from station.sync.backoff import Backoff
 from station.sync.client import HubClient
-from station.sync.errors import HubUnreachable, SyncError
+from station.sync.errors import SyncError
 from station.sync.round import RoundReport, SyncSide, run_round
 
 LOG = logging.getLogger("station.sync")
@@ -73,7 +73,11 @@ class SyncWorker:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
-        side = self._open_side()
+        try:
+            side = self._open_side()
+        except Exception:  # a database the worker cannot open: the station runs on, unsynced
+            LOG.exception("the sync worker could not open the station's database")
+            return
         settings = side.config.sync
         assert settings is not None, "the sync worker needs a [sync] table"
         backoff = Backoff(settings.interval_s, settings.backoff_max_s, self._rng)
@@ -91,8 +95,9 @@ class SyncWorker:
                     LOG.exception("sync round failed")
                     report = RoundReport(error=SyncError("the sync round failed; see the log"))
                 self.rounds += 1
-                if isinstance(report.error, HubUnreachable) and client is not None:
-                    # Start from fresh connections: the old ones may point at a dead peer.
+                if report.error is not None and client is not None:
+                    # Start afresh: old connections may point at a dead peer, and a
+                    # replaced token file is read again.
                     client.close()
                     client = None
                 if report.ok:
