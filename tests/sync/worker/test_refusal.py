@@ -13,7 +13,13 @@ from station.domain.events import EventKind
 from station.services import sync
 from station.sync.status import summary
 from tests.sync.worker.conftest import Synced
-from tests.sync.worker.support import hub_head, record_events, station_cli
+from tests.sync.worker.support import (
+    hub_head,
+    open_synced,
+    record_events,
+    station_cli,
+    station_config,
+)
 
 
 def backup(data_dir: Path, to: Path) -> None:
@@ -82,3 +88,28 @@ def test_an_emptied_log_is_refused(tmp_path: Path, synced: Synced) -> None:
         assert sync.status(fresh).refusal is not None
     finally:
         fresh.close()
+
+
+def test_the_local_anchor_catches_a_cut_tail_even_offline(tmp_path: Path, synced: Synced) -> None:
+    station = synced.open()
+    record_events(station, 20)
+    assert sync.sync_once(station).ok
+    acknowledged = station.log.count()
+    station.close()
+    # Someone removes the tail of the log behind the station's back (the append-only
+    # trigger dropped), and the hub is out of reach.
+    with sqlite3.connect(synced.data / DATABASE_NAME) as conn:
+        conn.execute("DROP TRIGGER events_no_delete")
+        conn.execute("DELETE FROM events WHERE seq > ?", (acknowledged - 5,))
+    offline = station_config(
+        tmp_path / "offline", "http://127.0.0.1:9", "t0ken", station_id=synced.station_id
+    )
+    station = open_synced(offline, synced.data)
+    report = sync.sync_once(station)
+    assert report.error is not None
+    assert str(report.error) == (
+        f"the hub acknowledged this station's log up to #{acknowledged}, but the log ends "
+        f"at #{acknowledged - 5}: it was cut or replaced"
+    )
+    assert sync.status(station).refusal is not None
+    station.close()
