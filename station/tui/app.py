@@ -31,8 +31,9 @@ from station.ports import DeviceState, DeviceStatus, SealStatus, UnitStatus
 from station.services.device_set import WEDGE
 from station.services.print_queue import PrintJob, PrintOutcome
 from station.services.sync import start_worker
+from station.sync.round import RoundReport
 from station.sync.worker import SyncWorker
-from station.tui.messages import DeviceStatusChanged
+from station.tui.messages import DeviceStatusChanged, SitePulled
 from station.tui.screens.base import (
     ScanScreen,
     StationScreen,
@@ -146,7 +147,9 @@ class StationApp(App[None]):
         # The sync worker opens its own connection: it never shares the scan path's.
         station = self.station
         self.sync_worker = start_worker(
-            station, lambda: open_station(station.config, station.data_dir, station.clock)
+            station,
+            lambda: open_station(station.config, station.data_dir, station.clock),
+            on_round=self._sync_round,
         )
         self.query_one(VerdictBanner).show_text("Ready. Scan a badge to start.")
         self.refresh_view()
@@ -190,6 +193,21 @@ class StationApp(App[None]):
 
     def _device_status(self, status: DeviceStatus) -> None:
         self.post_message(DeviceStatusChanged(status))
+
+    def _sync_round(self, report: RoundReport) -> None:
+        """Called on the sync worker's thread: post, never wait for the app."""
+        if report.pulled:
+            self.post_message(SitePulled(tuple(report.pulled)))
+
+    def on_site_pulled(self, message: SitePulled) -> None:
+        for line in message.lines:
+            later = (
+                " (applies when the station next starts)"
+                if line.startswith(("roster", "risk"))
+                else ""
+            )
+            self.notify(f"From the hub: {printable(line, 200)}{later}", markup=False)
+        self.refresh_view()
 
     def on_unmount(self) -> None:
         self.station.devices.stop()

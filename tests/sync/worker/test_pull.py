@@ -146,3 +146,25 @@ def test_a_bad_roster_is_refused_whole_with_its_path(
     station = open_station(load_config(config), tmp_path / "data")
     assert station.config.operator_by_badge("B-1003") is not None
     station.close()
+
+
+async def test_the_tui_says_what_came_from_the_hub(
+    served: tuple[SiteData, Path], tmp_path: Path
+) -> None:
+    from tests.sync.worker.test_tui import until
+    from tests.tui.test_app import make_app
+
+    _, config = served
+    station = open_station(load_config(config), tmp_path / "data")
+    app = make_app(station)
+    async with app.run_test(size=(100, 30)) as pilot:
+
+        def said() -> list[str]:
+            return [n.message for n in app._notifications]
+
+        await until(pilot, lambda: "From the hub: manifests: imported SHP-1004" in said())
+        assert (
+            "From the hub: roster: updated from the hub (applies when the station next starts)"
+            in said()
+        )
+    station.close()
