@@ -23,7 +23,7 @@ def read_sync(reader: TableReader, value: object) -> SyncSettings:
         return SyncSettings(
             hub=reader.text(table, "sync", "hub"),
             token_file=token_file,
-            batch_size=reader.get(table, "sync", "batch_size", int, 500),
+            batch_size=reader.get(table, "sync", "batch_size", int, 1000),
             pull=reader.get(table, "sync", "pull", bool, True),
             **numbers,
         )

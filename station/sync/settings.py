@@ -38,7 +38,7 @@ class SyncSettings:
     """Base URL of the hub, ``http(s)://host[:port][/path]`` (no trailing slash kept)."""
     token_file: Path
     """File holding this station's bearer token (``station hub-token create``)."""
-    batch_size: int = 500
+    batch_size: int = 1000
     """Station events per capture document (at most the hub's capture limit)."""
     interval_s: float = 5.0
     """Pause between rounds when the station is up to date."""
