@@ -37,6 +37,7 @@ from station.store.views.lots import SqliteLotView
 from station.store.views.receiving import SqliteReceivingView
 from station.store.views.release import SqliteReleaseView
 from station.store.writer_lock import acquire_writer_lock
+from station.sync.site_data import apply_site_data
 from station.workflows.importing import ImportResult, plan_import
 from station.workflows.lots import LotDesk
 from station.workflows.quarantine import QuarantineDesk
@@ -175,6 +176,8 @@ def open_station(
         if lock is not None:
             lock.release()
         raise
+    # The roster and risk rules last pulled from the hub replace the file's ([sync]).
+    config = apply_site_data(config, log.connection)
     view = SqliteReceivingView(log.connection)
     workflow = ReceivingWorkflow(_from_config(ReceivingSettings, config), view, clock)
     lots = SqliteLotView(log.connection)

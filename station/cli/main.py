@@ -28,6 +28,7 @@ from station.cli import (
     records,
     release,
     run,
+    sync,
 )
 from station.cli.common import EXIT_ERROR, EXIT_OK, refuse
 from station.errors import StationError
@@ -54,6 +55,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     epcis,
     configure,
     hub,
+    sync,
 )
 
 

@@ -30,6 +30,7 @@ from station.config.release import read_release
 from station.config.risk import read_risk
 from station.config.scanner import ScannerSettings, read_scanner
 from station.config.sound import read_sound
+from station.config.sync import read_sync
 from station.domain.checks.receiving import MovingDataField
 from station.domain.checks.release import HandEntry
 from station.domain.claims.settings import ClaimsSettings
@@ -39,6 +40,7 @@ from station.domain.risk import RiskPolicy
 from station.domain.scanning.classify import ClassifierRules
 from station.domain.sounds import SoundSettings
 from station.sync.epcis.settings import EpcisSettings
+from station.sync.settings import SyncSettings
 
 TOP_KEYS = (
     "station",
@@ -56,6 +58,7 @@ TOP_KEYS = (
     "release",
     "integrity",
     "quarantine",
+    "sync",
 )
 STATION_KEYS = ("id", "site", "required_training")
 
@@ -87,6 +90,8 @@ class StationConfig:
     hand_entry: HandEntry = HandEntry.REFUSE
     """``[release] hand_entry``: a unit id typed at the release dock is refused, or needs a
     supervisor's badge and reason."""
+    sync: SyncSettings | None = None
+    """``[sync]``: the hub this station syncs with; None (no table) means no sync."""
 
     def epcis_settings(self) -> EpcisSettings:
         """The EPCIS settings of this station (defaults when there is no ``[epcis]``)."""
@@ -149,6 +154,7 @@ def read_station(reader: TableReader, data: Mapping[str, Any]) -> StationConfig:
         integrity=read_integrity(reader, section("integrity")),
         warnings=tuple(warnings),
         pin_lockout=read_quarantine(reader, section("quarantine")),
+        sync=read_sync(reader, top["sync"]) if "sync" in top else None,
         **read_devices(reader, section("devices")),
     )
 

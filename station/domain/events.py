@@ -52,6 +52,10 @@ class EventKind(StrEnum):
     RELEASE_COMPLETED = "release.completed"
     RELEASE_REFUSED = "release.refused"
     RELEASE_ABANDONED = "release.abandoned"
+    SYNC_PULLED = "sync.pulled"
+    """Site data from the hub (manifests, roster, risk rules): what changed."""
+    SYNC_REFUSED = "sync.refused"
+    """The hub (or the local anchor) refused this station's log: a fork, a gap or a cut."""
 
 
 @dataclass(frozen=True, slots=True)

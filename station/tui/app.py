@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 from drivers.sound import SoundCues
 from drivers.wedge import GsMode, Terminator, WedgeProfile
 from drivers.wedge_textual import ScanReceived, WedgeKeyFilter
-from station.bootstrap import Station
+from station.bootstrap import Station, open_station
 from station.config import ScannerSettings
 from station.domain.printable import printable
 from station.domain.scanning.codes import Command
@@ -37,7 +37,10 @@ from station.ports import (
 )
 from station.services.device_set import WEDGE
 from station.services.print_queue import PrintJob, PrintOutcome
-from station.tui.messages import DeviceStatusChanged
+from station.services.sync import start_worker
+from station.sync.round import RoundReport
+from station.sync.worker import SyncWorker
+from station.tui.messages import DeviceStatusChanged, SitePulled
 from station.tui.screens.base import (
     ScanScreen,
     StationScreen,
@@ -52,8 +55,10 @@ from station.tui.screens.lots import LotsScreen
 from station.tui.screens.quarantine import DecisionScreen, QuarantineScreen
 from station.tui.screens.release import ReleaseScreen
 from station.tui.screens.summary import SummaryScreen
+from station.tui.screens.sync import SyncScreen
 from station.tui.widgets.banner import VerdictBanner
 from station.tui.widgets.shipment_table import ShipmentTable, UnitTable
+from station.tui.widgets.sync_line import SyncLine
 from station.workflows.recorder import Recorded
 
 if TYPE_CHECKING:
@@ -97,6 +102,7 @@ class StationApp(App[None]):
         Binding("f11", "release", "Release"),
         Binding("f12", "gate", "Gate"),
         Binding("ctrl+b", "claims", "Claims", show=False),
+        Binding("ctrl+y", "sync", "Sync", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
@@ -112,6 +118,7 @@ class StationApp(App[None]):
     def _ring(self) -> None:
         """The terminal bell, looked up at each ring (a test may listen in)."""
         self.bell()
+        self.sync_worker: SyncWorker | None = None
 
     # -- layout -------------------------------------------------------------
 
@@ -138,6 +145,8 @@ class StationApp(App[None]):
                 yield UnitTable(id="unit-table")
         yield VerdictBanner(id="banner")
         yield Input(placeholder="Type a code and press Enter", id="entry")
+        if self.station.config.sync is not None:
+            yield SyncLine(self.station, id="sync-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -151,6 +160,13 @@ class StationApp(App[None]):
                 markup=False,
             )
         self.set_interval(2.0, self._print_tick)
+        # The sync worker opens its own connection: it never shares the scan path's.
+        station = self.station
+        self.sync_worker = start_worker(
+            station,
+            lambda: open_station(station.config, station.data_dir, station.clock),
+            on_round=self._sync_round,
+        )
         self.query_one(VerdictBanner).show_text("Ready. Scan a badge to start.")
         self.refresh_view()
         self.query_one("#entry", Input).focus()
@@ -194,8 +210,25 @@ class StationApp(App[None]):
     def _device_status(self, status: DeviceStatus) -> None:
         self.post_message(DeviceStatusChanged(status))
 
+    def _sync_round(self, report: RoundReport) -> None:
+        """Called on the sync worker's thread: post, never wait for the app."""
+        if report.pulled:
+            self.post_message(SitePulled(tuple(report.pulled)))
+
+    def on_site_pulled(self, message: SitePulled) -> None:
+        for line in message.lines:
+            later = (
+                " (applies when the station next starts)"
+                if line.startswith(("roster", "risk"))
+                else ""
+            )
+            self.notify(f"From the hub: {printable(line, 200)}{later}", markup=False)
+        self.refresh_view()
+
     def on_unmount(self) -> None:
         self.station.devices.stop()
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
 
     def on_scan_received(self, message: ScanReceived) -> None:
         scan = message.scan
@@ -252,6 +285,9 @@ class StationApp(App[None]):
 
     def action_claims(self) -> None:
         self._open(ClaimsScreen)
+
+    def action_sync(self) -> None:
+        self._open(SyncScreen)
 
     def _open(self, screen: type[StationScreen]) -> None:
         """Show a screen of the station, unless it is the one shown."""

@@ -1,4 +1,4 @@
-"""Messages device threads post to the app."""
+"""Messages device threads and the sync worker post to the app."""
 
 from __future__ import annotations
 
@@ -18,3 +18,11 @@ class DeviceStatusChanged(Message):
         return (
             isinstance(message, DeviceStatusChanged) and message.status.device == self.status.device
         )
+
+
+class SitePulled(Message):
+    """The sync worker pulled site data that changed (one line per change)."""
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        super().__init__()
+        self.lines = lines

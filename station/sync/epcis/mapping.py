@@ -58,11 +58,13 @@ NO_EPCIS: Final = frozenset(
         EventKind.RELEASE_BOL_CAPTURED,
         EventKind.RELEASE_REFUSED,
         EventKind.RELEASE_ABANDONED,
+        EventKind.SYNC_PULLED,
+        EventKind.SYNC_REFUSED,
     }
 )
 """Station events with no EPCIS meaning of their own (their facts reach EPCIS elsewhere:
 seals and the bill of lading in the shipping event, the release's verdict in the
-unit checks)."""
+unit checks; what the station pulled from the hub or the hub refused is its own record)."""
 
 MAPPERS: Final[dict[EventKind, Mapper]] = {
     EventKind.UNIT_RECEIVED: unit_received,

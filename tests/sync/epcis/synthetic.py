@@ -22,6 +22,8 @@ _MISSING: dict[EventKind, dict[str, Any]] = {
     EventKind.RELEASE_SEAL_REMOVED: {"release_id": "RL-1", "seal": "S1", "reason": "damaged"},
     EventKind.RELEASE_REFUSED: {"release_id": "RL-1", "shipment_id": "SHP-2", "findings": []},
     EventKind.RELEASE_ABANDONED: {"release_id": "RL-1", "shipment_id": "SHP-2"},
+    EventKind.SYNC_PULLED: {"resource": "roster", "cursor": "7", "etag": '"r7"', "changed": []},
+    EventKind.SYNC_REFUSED: {"reason": "fork", "seq": 3, "detail": "the hub holds another #3"},
 }
 
 
