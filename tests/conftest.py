@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,10 @@ EXAMPLE_CONFIG = REPO / "config" / "station.example.toml"
 DEMO_DIR = REPO / "config" / "demo"
 DEMO_CONFIG = DEMO_DIR / "station.demo.toml"
 """The demo station (supervisor B-2001, PIN 2468): the tests' station, like `station demo`'s."""
+
+# Station processes the tests start without --config run on the demo station too (a
+# production command has no default configuration; tests that check that remove it).
+os.environ.setdefault("STATION_CONFIG", str(DEMO_CONFIG))
 
 
 class FrozenClock:

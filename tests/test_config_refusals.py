@@ -142,8 +142,8 @@ SEAL = "seal = '^SL\\d{7}$'"
             "labels.resolver_host: expected a host name",
         ),
         (
-            "print_new_lots = true\n",
-            'print_new_lots = true\n[[labels.templates]]\nname = "lot-4x2in"\n'
+            'print_roles = ["receive", "release"]\n',
+            'print_roles = ["receive", "release"]\n[[labels.templates]]\nname = "lot-4x2in"\n'
             'width_mm = 101.6\nheight_mm = 50.8\nfields = ["product", "colour"]\n',
             "labels.templates[0].fields[1]: unknown label field 'colour' (the station fills: "
             "product, lot, quantity, produced, parents, sscc, contents, lots)",
@@ -273,7 +273,7 @@ def test_warnings_are_printed_by_check_config_and_do_not_stop_it(tmp_path: Path)
     assert len(config.warnings) == 2
     done = cli("check-config", "--config", str(path))
     assert done.returncode == 0
-    assert "OK (station DOCK-1, 4 operators, 1 risk rules, 2 warnings)" in done.stdout
+    assert "OK (station DOCK-1, 3 operators, 1 risk rules, 2 warnings)" in done.stdout
     assert (
         "warning: " + str(path) + ": codes.seal: '^\\\\d{8}$' also matches '96385074', a "
         "GTIN-8: that scan would be read as a seal"

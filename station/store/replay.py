@@ -30,7 +30,7 @@ from station.store.eventlog import EventLog, Projector
 from station.store.migrations import migrate
 from station.store.projections.receiving import ReceivingProjector
 
-NOT_PROJECTED = frozenset({"events", "meta"})
+NOT_PROJECTED = frozenset({"events", "meta", "event_subjects", "sync_state", "sync_pulls"})
 """Tables that are not rebuilt from the events (a replay leaves them out)."""
 MAX_SHOWN = 200
 """Differences listed in full; beyond this only counted."""

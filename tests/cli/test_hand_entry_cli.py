@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_headless import CONFIG
 from tests.cli.test_release_cli import run, scan, shipped, site_a  # noqa: F401 (fixture)
+from tests.conftest import DEMO_CONFIG as CONFIG
 from tests.workflows.release_support import BOL, SEAL, pallet_label
 
 REASON = "label burnt; identity checked on the delivery note"

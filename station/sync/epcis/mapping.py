@@ -60,6 +60,7 @@ NO_EPCIS: Final = frozenset(
         EventKind.RELEASE_ABANDONED,
         EventKind.SYNC_PULLED,
         EventKind.SYNC_REFUSED,
+        EventKind.PIN_REFUSED,
     }
 )
 """Station events with no EPCIS meaning of their own (their facts reach EPCIS elsewhere:

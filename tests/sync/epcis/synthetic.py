@@ -19,6 +19,7 @@ _MISSING: dict[EventKind, dict[str, Any]] = {
     EventKind.PRINT_FAILED: {"job_id": "j1", "error": "offline", "uncertain": False},
     EventKind.PRINT_REPRINT: {"job_id": "j2", "lot_id": "L1", "reprint_of": "j1", "reason": "torn"},
     EventKind.PRINT_REFUSED: {"lot_id": "L1", "reason": "the lot is on hold", "operator": None},
+    EventKind.PIN_REFUSED: {"badge": "B-2001", "reason": "wrong_pin", "decision": "release"},
     EventKind.RELEASE_SEAL_REMOVED: {"release_id": "RL-1", "seal": "S1", "reason": "damaged"},
     EventKind.RELEASE_REFUSED: {"release_id": "RL-1", "shipment_id": "SHP-2", "findings": []},
     EventKind.RELEASE_ABANDONED: {"release_id": "RL-1", "shipment_id": "SHP-2"},

@@ -8,8 +8,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from station.bootstrap import DATABASE_NAME
 from station.domain.events import EventKind
+from station.errors import StoreError
 from station.services import sync
 from station.sync.status import summary
 from tests.sync.worker.conftest import Synced
@@ -50,8 +53,12 @@ def test_a_log_cut_after_a_sync_is_refused_with_the_reason(tmp_path: Path, synce
     station.close()
     acknowledged, _ = hub_head(hub, sid)
 
-    # The log is cut back to the backup: the hub holds more than the station has.
+    # The log is cut back to the backup and re-anchored on the PC (the local anchor
+    # then agrees with it): only the hub, which holds more, can tell.
     restore(tmp_path / "backup", data)
+    (data / "station.anchor.json").unlink()
+    anchored = station_cli(config, data, "check-db", "--new-anchor")
+    assert anchored.returncode == 0, anchored.stdout + anchored.stderr
     done = station_cli(config, data, "sync", "--once")
     assert done.returncode == 1
     assert "sync failed" in done.stderr and f"up to #{acknowledged}" in done.stderr
@@ -104,12 +111,6 @@ def test_the_local_anchor_catches_a_cut_tail_even_offline(tmp_path: Path, synced
     offline = station_config(
         tmp_path / "offline", "http://127.0.0.1:9", "t0ken", station_id=synced.station_id
     )
-    station = open_synced(offline, synced.data)
-    report = sync.sync_once(station)
-    assert report.error is not None
-    assert str(report.error) == (
-        f"the hub acknowledged this station's log up to #{acknowledged}, but the log ends "
-        f"at #{acknowledged - 5}: it was cut or replaced"
-    )
-    assert sync.status(station).refusal is not None
-    station.close()
+    # The local anchor refuses the cut log before any sync is tried.
+    with pytest.raises(StoreError, match="its last 5 events were cut"):
+        open_synced(offline, synced.data)
