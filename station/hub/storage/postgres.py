@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from station.errors import StoreError
 from station.hub.events import EventRecord
 from station.hub.storage import migrate
 from station.hub.storage.base import SqlStore
 from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
-from station.hub.storage.pool import Pool
 
 _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT PRIMARY KEY, event_id TEXT, "
@@ -48,26 +48,37 @@ def month_partition(record_time_us: int) -> tuple[str, int, int]:
     return f"events_{start:%Y_%m}", micros(start), micros(end)
 
 
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    """A new pooled connection gets its session's staging tables."""
+    for statement in _STAGE:
+        conn.execute(statement)
+
+
 class PostgresStore(SqlStore):
     """The store in a PostgreSQL database."""
 
     greatest = "GREATEST"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, max_connections: int = 16) -> None:
         self.url = url
-        self.pool = Pool(self._connect, psycopg.Connection.close, keep=16)
-        with self.pool.connection() as conn:
-            self._migrate(conn)
-
-    def _connect(self) -> psycopg.Connection[Any]:
+        # The first connection migrates, and fails with libpq's own reason (the pool
+        # would only time out); the pool opens once the schema is there.
         try:
-            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-            for statement in _STAGE:
-                conn.execute(statement)
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                self._migrate(conn)
         except psycopg.Error as exc:
             # The message of libpq names host and reason; never the password.
             raise StoreError(f"hub database (PostgreSQL): {exc}".strip()) from exc
-        return conn
+        self.pool = ConnectionPool(
+            url,
+            kwargs={"autocommit": True, "connect_timeout": 10},
+            min_size=2,
+            max_size=max_connections,
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            name="station-hub",
+            open=True,
+        )
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")

@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Protocol
 
 from station.hub.events import EventRecord
-from station.hub.storage.pool import Pool
+
+
+class ConnectionPool(Protocol):
+    """Open connections lent for one block each (psycopg_pool's interface)."""
+
+    def connection(self) -> AbstractContextManager[Any]: ...
+    def close(self) -> None: ...
 
 
 class SqlBase:
     """A store's connection pool and dialect; SQL is written with ``?`` placeholders."""
 
     greatest = "MAX"
-    pool: Pool[Any]
+    pool: ConnectionPool
 
     # --- dialect hooks -------------------------------------------------------------
     def sql(self, text: str) -> str:

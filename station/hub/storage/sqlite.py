@@ -7,9 +7,10 @@ same file) run one after the other. Rows reach the staging table with ``executem
 
 from __future__ import annotations
 
+import queue
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from station.errors import StoreError
@@ -17,7 +18,6 @@ from station.hub.events import EventRecord
 from station.hub.storage import migrate
 from station.hub.storage.base import SqlStore
 from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
-from station.hub.storage.pool import Pool
 
 _STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS hub_stage (
@@ -33,6 +33,39 @@ _INSERT_STAGE = (
 )
 
 
+class _Connections:
+    """Open connections to one file, lent one per block; one that raised is closed.
+
+    psycopg_pool serves PostgreSQL; SQLite needs no more than this, since a connection
+    is a file handle and the write lock (``BEGIN IMMEDIATE``) does the serialising.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection], keep: int = 8) -> None:
+        self._connect = connect
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue(maxsize=keep)
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+        try:
+            yield conn
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            self._idle.put_nowait(conn)
+        except queue.Full:
+            conn.close()
+
+    def close(self) -> None:
+        with suppress(queue.Empty):
+            while True:
+                self._idle.get_nowait().close()
+
+
 class SqliteStore(SqlStore):
     """The store in one SQLite file."""
 
@@ -44,7 +77,7 @@ class SqliteStore(SqlStore):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"hub database {path}: {exc.strerror or exc}") from exc
-        self.pool = Pool(self._connect, sqlite3.Connection.close)
+        self.pool = _Connections(self._connect)
         with self.pool.connection() as conn:
             self._migrate(conn)
 
