@@ -189,10 +189,10 @@ class Ingest(SqlBase):
     def _advance(
         self, conn: Any, job: CaptureJob, station_id: str, fresh: Sequence[chain.LogEntry]
     ) -> Head:
-        self.run_many(
+        self.insert_rows(
             conn,
-            "INSERT INTO station_log (site, station_id, seq, event_id, kind, prev_hash, hash, "
-            "capture_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "station_log",
+            ("site", "station_id", "seq", "event_id", "kind", "prev_hash", "hash", "capture_id"),
             [
                 (
                     job.site,

@@ -112,6 +112,16 @@ class PostgresStore(SqlStore):
                 for epc_row in stage_epc_rows(records):
                     copy.write_row(epc_row)
 
+    def insert_rows(
+        self, conn: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN".encode()) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
     def ensure_partition(self, conn: Any, record_time_us: int) -> None:
         name, start, end = month_partition(record_time_us)
         (found,) = conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()

@@ -48,9 +48,16 @@ class SqlBase:
     def run(self, conn: Any, text: str, params: Sequence[Any] = ()) -> Any:
         return conn.execute(self.sql(text), tuple(params))
 
-    def run_many(self, conn: Any, text: str, rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, conn: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Append `rows` to `table` (PostgreSQL overrides this with ``COPY``)."""
         if rows:
-            conn.cursor().executemany(self.sql(text), [tuple(r) for r in rows])
+            marks = ", ".join("?" for _ in columns)
+            conn.cursor().executemany(
+                self.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"),
+                [tuple(r) for r in rows],
+            )
 
     def close(self) -> None:
         self.pool.close()
