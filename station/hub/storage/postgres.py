@@ -25,7 +25,7 @@ from station.hub.storage.base import SqlStore
 from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
 
 _STAGE = (
-    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT PRIMARY KEY, event_id TEXT, "
+    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT, event_id TEXT, "
     "kind TEXT, event_type TEXT, event_time_us BIGINT, biz_step TEXT, disposition TEXT, "
     "read_point TEXT, biz_location TEXT, station_id TEXT, station_seq BIGINT, "
     "content_hash TEXT, body JSONB) ON COMMIT DELETE ROWS",
