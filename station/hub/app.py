@@ -10,10 +10,9 @@ connections, so several hub processes can serve one database.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from typing import Any
@@ -26,20 +25,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from station.hub import capture, problems, query
-from station.hub.auth import Principal, authenticate
+from station.hub import capture, problems, query, site_routes
+from station.hub.auth import Principal
 from station.hub.chain import GENESIS_HASH, ChainRefused
 from station.hub.config import HubConfig
 from station.hub.events import format_time_us
+from station.hub.http import VERSIONS, guard, json_response, read_body
 from station.hub.openapi import hub_openapi
 from station.hub.problems import Problem
 from station.hub.storage import CaptureJob, HubStore, IngestResult
 
 LOG = logging.getLogger("station.hub")
-JSON_TYPES = ("application/json", "application/ld+json")
-VERSIONS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
-
-Handler = Callable[[Request, Principal], Awaitable[Response]]
 
 
 def _now_us() -> int:
@@ -61,13 +57,7 @@ def job_body(job: CaptureJob) -> dict[str, Any]:
     }
 
 
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(data, ensure_ascii=False),
-        status_code=status,
-        media_type="application/json",
-        headers={**VERSIONS, **(headers or {})},
-    )
+_json = json_response
 
 
 def create_app(config: HubConfig, store: HubStore) -> Starlette:
@@ -77,37 +67,10 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         "GS1-EPCIS-Capture-File-Size-Limit": str(config.max_bytes),
     }
 
-    def guarded(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                header = request.headers.get("authorization")
-                principal = await run_in_threadpool(authenticate, store, header)
-                if principal is None:
-                    raise problems.unauthorized("a valid bearer token is required")
-                return await handler(request, principal)
-            except Problem as problem:
-                return problem.response()
-
-        return endpoint
+    guarded = guard(store)
 
     async def body_of(request: Request) -> bytes:
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in JSON_TYPES:
-            raise Problem(
-                "UnsupportedMediaTypeException",
-                415,
-                "send the document as application/json or application/ld+json",
-            )
-        declared = request.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > config.max_bytes:
-            raise problems.too_large(f"the body is over {config.max_bytes} bytes")
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > config.max_bytes:
-                raise problems.too_large(f"the body is over {config.max_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return await read_body(request, config)
 
     def site_param(request: Request) -> str | None:
         return request.query_params.get("site")
@@ -236,6 +199,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         Route("/events", guarded(events_options), methods=["OPTIONS"]),
         Route("/events/{eventID:path}", guarded(get_event), methods=["GET"]),
         Route("/stations/{stationId}/head", guarded(station_head), methods=["GET"]),
+        *site_routes.routes(config, store, guarded),
     ]
     return Starlette(
         routes=routes,

@@ -9,6 +9,7 @@ partitions the events by month.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -98,6 +99,24 @@ class StoredEvent:
     body: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ManifestPush:
+    """What one intake did: manifests stored (new or changed) and unchanged."""
+
+    stored: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    cursor: int = 0
+
+
+@dataclass(frozen=True)
+class SiteDocument:
+    """A roster or risk document as stored, with the change number that made it."""
+
+    cursor: int
+    body: str
+    updated_us: int
+
+
 class HubStore(Protocol):
     """What the hub needs of its database."""
 
@@ -110,6 +129,12 @@ class HubStore(Protocol):
     def capture_job(self, sites: tuple[str, ...] | None, capture_id: str) -> CaptureJob | None: ...
     def query_events(self, query: EventQuery) -> list[StoredEvent]: ...
     def station_head(self, site: str, station_id: str) -> Head | None: ...
+    def push_manifests(self, site: str, items: Sequence[Any], now_us: int) -> ManifestPush: ...
+    def manifests_after(
+        self, site: str, after: int, limit: int
+    ) -> tuple[list[tuple[int, str]], int]: ...
+    def put_site_document(self, site: str, name: str, body: str, now_us: int) -> SiteDocument: ...
+    def site_document(self, site: str, name: str) -> SiteDocument | None: ...
     def close(self) -> None: ...
 
 

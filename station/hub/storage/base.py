@@ -9,6 +9,7 @@ from station.hub.chain import Head
 from station.hub.events import EPC_ROLES_ANY, EPC_ROLES_MATCH
 from station.hub.storage import EventQuery, StoredEvent, TokenRecord
 from station.hub.storage.ingest import Ingest
+from station.hub.storage.site import SiteData
 
 _TOKEN_COLUMNS = ", ".join(
     (
@@ -25,7 +26,7 @@ _TOKEN_COLUMNS = ", ".join(
 )
 
 
-class SqlStore(Ingest):
+class SqlStore(Ingest, SiteData):
     """The shared implementation; subclasses provide the connection and the dialect."""
 
     # --- tokens --------------------------------------------------------------------
