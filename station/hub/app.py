@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from station.hub import capture, problems, query, site_routes
+from station.hub import capture, problems, query, site_routes, trace_routes
 from station.hub.auth import Principal
 from station.hub.chain import GENESIS_HASH, ChainRefused
 from station.hub.config import HubConfig
@@ -200,6 +200,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         Route("/events/{eventID:path}", guarded(get_event), methods=["GET"]),
         Route("/stations/{stationId}/head", guarded(station_head), methods=["GET"]),
         *site_routes.routes(config, store, guarded),
+        *trace_routes.routes(config, store, guarded),
     ]
     return Starlette(
         routes=routes,

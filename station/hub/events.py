@@ -39,6 +39,13 @@ EPC_FIELDS = {
     "inputEPCList": "input",
     "outputEPCList": "output",
 }
+CLASS_FIELDS = {
+    "quantityList": "epcClass",
+    "childQuantityList": "childClass",
+    "inputQuantityList": "inputClass",
+    "outputQuantityList": "outputClass",
+}
+"""Quantity lists name classes of goods (lots): indexed too, for the trace and resolver."""
 EPC_ROLES_MATCH = ("epc", "child")
 EPC_ROLES_ANY = ("epc", "child", "input", "output", "parent")
 
@@ -176,6 +183,14 @@ def _epcs(event: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     parent = event.get("parentID")
     if isinstance(parent, str):
         found.append(("parent", parent))
+    for field, role in CLASS_FIELDS.items():
+        values = event.get(field)
+        if isinstance(values, list):
+            found.extend(
+                (role, item["epcClass"])
+                for item in values
+                if isinstance(item, dict) and isinstance(item.get("epcClass"), str)
+            )
     return tuple(dict.fromkeys(found))
 
 

@@ -97,6 +97,34 @@ SCHEMAS: dict[str, Any] = {
             "restricted_vendors": {"type": "array", "items": _OBJECT},
         },
     },
+    "TraceResult": {
+        "type": "object",
+        "required": [
+            "epc",
+            "direction",
+            "found",
+            "truncated",
+            "stations",
+            "nodes",
+            "edges",
+            "events",
+        ],
+        "properties": {
+            "epc": _STRING,
+            "direction": {"type": "string", "enum": ["back", "forward"]},
+            "found": {"type": "boolean"},
+            "truncated": {"type": "boolean"},
+            "stations": {"type": "array", "items": _STRING},
+            "nodes": {"type": "array", "items": _OBJECT},
+            "edges": {"type": "array", "items": _OBJECT},
+            "events": {"type": "array", "items": _OBJECT},
+        },
+    },
+    "Linkset": {
+        "type": "object",
+        "required": ["linkset"],
+        "properties": {"linkset": {"type": "array", "minItems": 1, "items": _OBJECT}},
+    },
     "SiteStored": {
         "type": "object",
         "required": ["site", "cursor"],
@@ -165,6 +193,89 @@ def _site_paths(prefix: str, params: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
+_HTML = {"text/html": {"schema": _STRING}}
+
+
+def _query(name: str, text: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": text,
+            "schema": schema or _STRING}  # fmt: skip
+
+
+def _trace_paths() -> dict[str, Any]:
+    return {
+        "/trace": {
+            "get": {
+                "summary": "Trace one identifier back or forward across every station of the site.",
+                "parameters": [
+                    _query("epc", "Any identifier URI the events use."),
+                    _query("sscc", "An SSCC (18 digits)."),
+                    _query("gtin", "A GTIN, with lot or serial."),
+                    _query("lot", "The lot (AI 10) of the gtin."),
+                    _query("serial", "The serial (AI 21) of the gtin."),
+                    _query("id", "A unit or lot id as the station shows it."),
+                    _query(
+                        "direction",
+                        "back (default) or forward.",
+                        {"type": "string", "enum": ["back", "forward"]},
+                    ),
+                    _query(
+                        "format",
+                        "json or html (else by Accept).",
+                        {"type": "string", "enum": ["json", "html"]},
+                    ),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The trace (JSON), or the provenance page (HTML).",
+                        "content": {
+                            "application/json": {"schema": _ref("TraceResult")},
+                            **_HTML,
+                        },
+                    },
+                    **problems(400, 404, 406),
+                },
+            }
+        }
+    }
+
+
+def _resolver_paths() -> dict[str, Any]:
+    answer = {
+        "200": {
+            "description": "The identifier's linkset, or its provenance page for text/html.",
+            "content": {
+                "application/linkset+json": {"schema": _ref("Linkset")},
+                "application/json": {"schema": _ref("Linkset")},
+                **_HTML,
+            },
+            "headers": {"Link": {"description": "The traceability link.", "schema": _STRING}},
+        },
+        **problems(404, 406),
+    }
+    paths: dict[str, Any] = {}
+    names = ["/00/{sscc}", "/01/{gtin}"]
+    names += ["/01/{gtin}" + "".join(f"/{{q{i}}}/{{v{i}}}" for i in range(n)) for n in (1, 2, 3)]
+    for name in names:
+        params = [
+            {"name": part.strip("{}"), "in": "path", "required": True, "schema": _STRING}
+            for part in name.split("/")
+            if part.startswith("{")
+        ]
+        paths[name] = {
+            "get": {
+                "summary": "GS1 Digital Link resolver (qualifiers 22, 10, 21 in that order).",
+                "parameters": params,
+                "responses": answer,
+            }
+        }
+    return paths
+
+
 def extra_paths() -> dict[str, Any]:
     """Every path of this module."""
-    return {**_site_paths("/sites/{site}", [_SITE_PARAM]), **_site_paths("/site", [])}
+    return {
+        **_site_paths("/sites/{site}", [_SITE_PARAM]),
+        **_site_paths("/site", []),
+        **_trace_paths(),
+        **_resolver_paths(),
+    }

@@ -117,6 +117,20 @@ class SiteDocument:
     updated_us: int
 
 
+@dataclass(frozen=True)
+class NamedEvent:
+    """A stored event found by one identifier it names, and the role it names it in."""
+
+    epc: str
+    role: str
+    row: int
+    event_id: str
+    event_time_us: int
+    station_id: str | None
+    is_error_declaration: bool
+    body: dict[str, Any]
+
+
 class HubStore(Protocol):
     """What the hub needs of its database."""
 
@@ -135,6 +149,9 @@ class HubStore(Protocol):
     ) -> tuple[list[tuple[int, str]], int]: ...
     def put_site_document(self, site: str, name: str, body: str, now_us: int) -> SiteDocument: ...
     def site_document(self, site: str, name: str) -> SiteDocument | None: ...
+    def events_naming(
+        self, sites: tuple[str, ...] | None, epcs: Sequence[str], limit: int
+    ) -> list[NamedEvent]: ...
     def close(self) -> None: ...
 
 
