@@ -133,6 +133,8 @@ def parse_document(name: str, body: bytes) -> str:
             unknown = sorted(set(value) - {"operators"})
             if unknown:
                 raise problems.validation(f"$.{unknown[0]}: a roster holds only 'operators'")
+            if "operators" not in value:
+                raise problems.validation("$.operators: a roster lists its operators (a list)")
             _refuse_raw_pins(value.get("operators"))
             read_operators(_JsonPathReader(""), {"operators": value.get("operators", [])})
             kept = {"operators": value.get("operators", [])}

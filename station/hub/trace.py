@@ -19,7 +19,7 @@ identifiers and says so (``truncated``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,12 +96,14 @@ def _links(
 
 
 def walk(
-    fetch: Callable[[Sequence[str]], Iterable[NamedEvent]],
+    fetch: Callable[[Sequence[str], int], Sequence[NamedEvent]],
     start: str,
     direction: str,
     max_nodes: int = MAX_NODES,
+    hop_rows: int = 2000,
 ) -> Trace:
-    """The trace of `start`; `fetch` gives the stored events naming any of a few EPCs."""
+    """The trace of `start`; `fetch(epcs, limit)` gives up to `limit` stored events naming
+    any of `epcs`. A hop that fills `hop_rows` may miss events: the trace says truncated."""
     trace = Trace(start, direction)
     trace.nodes[start] = {"id": start, "depth": 0, "via": None, "events": []}
     frontier = [start]
@@ -110,7 +112,9 @@ def walk(
         if not frontier:
             break
         following: list[str] = []
-        for named in fetch(frontier):
+        found = fetch(frontier, hop_rows)
+        trace.truncated = trace.truncated or len(found) >= hop_rows
+        for named in found:
             node = trace.nodes.get(named.epc)
             if node is None:
                 continue

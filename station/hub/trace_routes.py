@@ -17,7 +17,7 @@ of the site names is a 404 problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote, urlencode
 
@@ -32,7 +32,7 @@ from station.hub.config import HubConfig
 from station.hub.http import VERSIONS, Endpoint, Handler, json_response
 from station.hub.problems import Problem
 from station.hub.provenance import render_trace_html
-from station.hub.storage import HubStore
+from station.hub.storage import HubStore, NamedEvent
 from station.hub.trace import BACK, FORWARD, walk
 from station.sync.epcis.identifiers import DL_HOST, ai_value_ok, dl_value, unit_object, valid_key
 
@@ -136,10 +136,10 @@ def routes(
     """The trace and resolver routes of a hub."""
 
     def trace_of(principal: Principal, epc: str, direction: str) -> dict[str, Any]:
-        def fetch(epcs: Any) -> Any:
-            return store.events_naming(principal.sites, list(epcs), HOP_LIMIT)
+        def fetch(epcs: Sequence[str], limit: int) -> list[NamedEvent]:
+            return store.events_naming(principal.sites, epcs, limit)
 
-        return walk(fetch, epc, direction).as_json()
+        return walk(fetch, epc, direction, hop_rows=HOP_LIMIT).as_json()
 
     def trace_href(request: Request, epc: str, direction: str, fmt: str) -> str:
         query = urlencode({"epc": epc, "direction": direction, "format": fmt})
