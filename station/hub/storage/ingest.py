@@ -117,12 +117,21 @@ class Ingest(SqlBase):
             "ON CONFLICT DO NOTHING",
             (site, capture_id),
         )
+        # Per staged row, one probe of the eventID guard's primary key: a join here lets
+        # the planner scan the whole guard (it grows with every event ever stored).
+        self.run(
+            conn,
+            "UPDATE hub_stage SET claimed = ((SELECT i.capture_id FROM event_ids i "
+            "WHERE i.site = ? AND i.event_id = hub_stage.event_id "
+            "AND i.kind = hub_stage.kind) = ?)",
+            (site, capture_id),
+        )
         clash = self.run(
             conn,
-            "SELECT s.row_no, s.event_id, s.kind, s.content_hash = i.content_hash "
-            "FROM hub_stage s JOIN event_ids i ON i.site = ? AND i.event_id = s.event_id "
-            "AND i.kind = s.kind WHERE i.capture_id <> ? ORDER BY s.row_no",
-            (site, capture_id),
+            "SELECT s.row_no, s.event_id, s.kind, s.content_hash = (SELECT i.content_hash "
+            "FROM event_ids i WHERE i.site = ? AND i.event_id = s.event_id "
+            "AND i.kind = s.kind) FROM hub_stage s WHERE NOT s.claimed ORDER BY s.row_no",
+            (site,),
         ).fetchall()
         duplicates = sum(1 for row in clash if row[3])
         for row_no, event_id, kind, same in clash:
@@ -144,19 +153,16 @@ class Ingest(SqlBase):
             "station_seq, capture_id, content_hash, body) "
             "SELECT ? + s.row_no, ?, ?, s.event_id, s.kind, s.event_type, s.event_time_us, "
             "s.biz_step, s.disposition, s.read_point, s.biz_location, s.station_id, "
-            "s.station_seq, ?, s.content_hash, s.body FROM hub_stage s JOIN event_ids i "
-            "ON i.site = ? AND i.event_id = s.event_id AND i.kind = s.kind "
-            "WHERE i.capture_id = ?",
-            (first_id, record_time_us, site, capture_id, site, capture_id),
+            "s.station_seq, ?, s.content_hash, s.body FROM hub_stage s WHERE s.claimed",
+            (first_id, record_time_us, site, capture_id),
         )
         job.stored_count = cursor.rowcount
         self.run(
             conn,
             "INSERT INTO event_epcs (site, epc, role, record_time_us, event_row) "
             "SELECT ?, x.epc, x.role, ?, ? + x.row_no FROM hub_stage_epcs x "
-            "JOIN hub_stage s ON s.row_no = x.row_no JOIN event_ids i ON i.site = ? "
-            "AND i.event_id = s.event_id AND i.kind = s.kind WHERE i.capture_id = ?",
-            (site, record_time_us, first_id, site, capture_id),
+            "JOIN hub_stage s ON s.row_no = x.row_no WHERE s.claimed",
+            (site, record_time_us, first_id),
         )
         if fresh and batch.log is not None:
             head = self._advance(conn, job, batch.log.station_id, fresh)

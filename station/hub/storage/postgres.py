@@ -28,7 +28,7 @@ _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT, event_id TEXT, "
     "kind TEXT, event_type TEXT, event_time_us BIGINT, biz_step TEXT, disposition TEXT, "
     "read_point TEXT, biz_location TEXT, station_id TEXT, station_seq BIGINT, "
-    "content_hash TEXT, body JSONB) ON COMMIT DELETE ROWS",
+    "content_hash TEXT, body JSONB, claimed BOOLEAN) ON COMMIT DELETE ROWS",
     "CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no BIGINT, epc TEXT, role TEXT) "
     "ON COMMIT DELETE ROWS",
 )

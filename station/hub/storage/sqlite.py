@@ -23,7 +23,8 @@ _STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS hub_stage (
     row_no INTEGER PRIMARY KEY, event_id TEXT, kind TEXT, event_type TEXT,
     event_time_us INTEGER, biz_step TEXT, disposition TEXT, read_point TEXT,
-    biz_location TEXT, station_id TEXT, station_seq INTEGER, content_hash TEXT, body TEXT
+    biz_location TEXT, station_id TEXT, station_seq INTEGER, content_hash TEXT, body TEXT,
+    claimed INTEGER
 );
 CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no INTEGER, epc TEXT, role TEXT);
 """
