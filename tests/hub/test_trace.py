@@ -22,7 +22,7 @@ from station.config import StationConfig
 from station.domain.lots.transform_plan import TransformKind
 from station.sync.epcis import build_capture_document
 from tests.conftest import DEMO_DIR, FrozenClock
-from tests.hub.support import Hub
+from tests.hub.support import Hub, document, object_event
 from tests.workflows.release_support import (
     P1,
     P2,
@@ -239,3 +239,19 @@ def test_unknown_identifiers_are_404_problems_and_tokens_are_needed(
     with httpx.Client(base_url=hub.url) as anonymous:
         assert anonymous.get(f"/00/{P1}").status_code == 401
         assert anonymous.get("/trace", params={"sscc": P1}).status_code == 401
+
+
+def test_what_a_uri_may_hold_of_markup_is_escaped_on_the_page(hub: Hub) -> None:
+    """The schema keeps '<' and control characters out of URIs; a quote, an ampersand and
+    parentheses are valid URI characters, and are escaped on the page."""
+    epc = "urn:x:lot:a'onmouseover=alert(1)&b=1"
+    event = object_event(epc, bizTransactionList=[{"type": "po", "bizTransaction": epc}])
+    with hub.client("admin-a") as erp:
+        assert erp.post("/capture", json=document([event])).json()["success"]
+        hostile = object_event("urn:x:lot:<b>", eventTime="2026-11-23T08:00:00\x1bZ")
+        refused = erp.post("/capture", json=document([hostile])).json()
+        assert not refused["success"] and "\x1b" not in json.dumps(refused, ensure_ascii=False)
+    with hub.client("auditor-a") as auditor:
+        page = auditor.get("/trace", params={"epc": epc, "format": "html"}).text
+    assert "a&#x27;onmouseover=alert(1)&amp;b=1" in page
+    assert "a'onmouseover" not in page
