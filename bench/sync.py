@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -332,6 +333,7 @@ def main() -> int:
             hub.stop()
     finally:
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
     print("\n".join(["", "== bench/sync.py (hub)", *lines]))
     return 0
 
