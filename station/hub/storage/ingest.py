@@ -110,29 +110,33 @@ class Ingest(SqlBase):
             head, fresh = self._check_chain(conn, job.site, batch.log)
         self.ensure_partition(conn, record_time_us)
         site, capture_id = job.site, job.capture_id
-        self.run(
+        claimed = self.run(
             conn,
             "INSERT INTO event_ids (site, event_id, kind, content_hash, capture_id) "
             "SELECT ?, event_id, kind, content_hash, ? FROM hub_stage WHERE true "
-            "ON CONFLICT DO NOTHING",
+            "ON CONFLICT DO NOTHING RETURNING event_id",
             (site, capture_id),
-        )
-        # Per staged row, one probe of the eventID guard's primary key: a join here lets
-        # the planner scan the whole guard (it grows with every event ever stored).
-        self.run(
-            conn,
-            "UPDATE hub_stage SET claimed = ((SELECT i.capture_id FROM event_ids i "
-            "WHERE i.site = ? AND i.event_id = hub_stage.event_id "
-            "AND i.kind = hub_stage.kind) = ?)",
-            (site, capture_id),
-        )
-        clash = self.run(
-            conn,
-            "SELECT s.row_no, s.event_id, s.kind, s.content_hash = (SELECT i.content_hash "
-            "FROM event_ids i WHERE i.site = ? AND i.event_id = s.event_id "
-            "AND i.kind = s.kind) FROM hub_stage s WHERE NOT s.claimed ORDER BY s.row_no",
-            (site,),
         ).fetchall()
+        clash: list[Any] = []
+        mine = "true"  # every staged event claimed its eventID: the usual case
+        if len(claimed) < len(records):
+            mine = "s.claimed"
+            # Per staged row, one probe of the guard's primary key: a join here lets the
+            # planner scan the whole guard (it grows with every event ever stored).
+            self.run(
+                conn,
+                "UPDATE hub_stage SET claimed = ((SELECT i.capture_id FROM event_ids i "
+                "WHERE i.site = ? AND i.event_id = hub_stage.event_id "
+                "AND i.kind = hub_stage.kind) = ?)",
+                (site, capture_id),
+            )
+            clash = self.run(
+                conn,
+                "SELECT s.row_no, s.event_id, s.kind, s.content_hash = (SELECT i.content_hash "
+                "FROM event_ids i WHERE i.site = ? AND i.event_id = s.event_id "
+                "AND i.kind = s.kind) FROM hub_stage s WHERE NOT s.claimed ORDER BY s.row_no",
+                (site,),
+            ).fetchall()
         duplicates = sum(1 for row in clash if row[3])
         for row_no, event_id, kind, same in clash:
             if not same:
@@ -153,7 +157,7 @@ class Ingest(SqlBase):
             "station_seq, capture_id, content_hash, body) "
             "SELECT ? + s.row_no, ?, ?, s.event_id, s.kind, s.event_type, s.event_time_us, "
             "s.biz_step, s.disposition, s.read_point, s.biz_location, s.station_id, "
-            "s.station_seq, ?, s.content_hash, s.body FROM hub_stage s WHERE s.claimed",
+            f"s.station_seq, ?, s.content_hash, s.body FROM hub_stage s WHERE {mine}",
             (first_id, record_time_us, site, capture_id),
         )
         job.stored_count = cursor.rowcount
@@ -161,7 +165,7 @@ class Ingest(SqlBase):
             conn,
             "INSERT INTO event_epcs (site, epc, role, record_time_us, event_row) "
             "SELECT ?, x.epc, x.role, ?, ? + x.row_no FROM hub_stage_epcs x "
-            "JOIN hub_stage s ON s.row_no = x.row_no WHERE s.claimed",
+            f"JOIN hub_stage s ON s.row_no = x.row_no WHERE {mine}",
             (site, record_time_us, first_id),
         )
         if fresh and batch.log is not None:
