@@ -22,15 +22,11 @@ from station.errors import StoreError
 from station.hub.events import EventRecord
 from station.hub.storage import migrate
 from station.hub.storage.base import SqlStore
-from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_rows
 
 _STAGE = (
-    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT, event_id TEXT, "
-    "kind TEXT, event_type TEXT, event_time_us BIGINT, biz_step TEXT, disposition TEXT, "
-    "read_point TEXT, biz_location TEXT, station_id TEXT, station_seq BIGINT, "
-    "content_hash TEXT, body JSONB, claimed BOOLEAN) ON COMMIT DELETE ROWS",
-    "CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no BIGINT, epc TEXT, role TEXT) "
-    "ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT, event_id TEXT, kind TEXT, "
+    "content_hash TEXT) ON COMMIT DELETE ROWS",
 )
 _MIGRATION_LOCK = 0x53544855  # any constant: the advisory lock of schema migrations
 
@@ -104,13 +100,12 @@ class PostgresStore(SqlStore):
             yield conn
 
     def stage(self, conn: psycopg.Connection[Any], records: Sequence[EventRecord]) -> None:
-        with conn.cursor() as cursor:
-            with cursor.copy(f"COPY hub_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-                for row in stage_rows(records):
-                    copy.write_row(row)
-            with cursor.copy("COPY hub_stage_epcs (row_no, epc, role) FROM STDIN") as copy:
-                for epc_row in stage_epc_rows(records):
-                    copy.write_row(epc_row)
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY hub_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN".encode()) as copy,
+        ):
+            for row in stage_rows(records):
+                copy.write_row(row)
 
     def insert_rows(
         self, conn: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]

@@ -33,7 +33,7 @@ class SqlBase:
         raise NotImplementedError
 
     def stage(self, conn: Any, records: Sequence[EventRecord]) -> None:
-        """Fill ``hub_stage`` and ``hub_stage_epcs`` with the capture's rows."""
+        """Fill ``hub_stage`` with the identities of the capture's events."""
         raise NotImplementedError
 
     def ensure_partition(self, conn: Any, record_time_us: int) -> None:

@@ -17,16 +17,12 @@ from station.errors import StoreError
 from station.hub.events import EventRecord
 from station.hub.storage import migrate
 from station.hub.storage.base import SqlStore
-from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_rows
 
 _STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS hub_stage (
-    row_no INTEGER PRIMARY KEY, event_id TEXT, kind TEXT, event_type TEXT,
-    event_time_us INTEGER, biz_step TEXT, disposition TEXT, read_point TEXT,
-    biz_location TEXT, station_id TEXT, station_seq INTEGER, content_hash TEXT, body TEXT,
-    claimed INTEGER
+    row_no INTEGER PRIMARY KEY, event_id TEXT, kind TEXT, content_hash TEXT
 );
-CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no INTEGER, epc TEXT, role TEXT);
 """
 _INSERT_STAGE = (
     f"INSERT INTO hub_stage ({', '.join(STAGE_COLUMNS)}) "
@@ -124,9 +120,4 @@ class SqliteStore(SqlStore):
 
     def stage(self, conn: sqlite3.Connection, records: Sequence[EventRecord]) -> None:
         conn.execute("DELETE FROM hub_stage")
-        conn.execute("DELETE FROM hub_stage_epcs")
         conn.executemany(_INSERT_STAGE, stage_rows(records))
-        conn.executemany(
-            "INSERT INTO hub_stage_epcs (row_no, epc, role) VALUES (?, ?, ?)",
-            stage_epc_rows(records),
-        )
