@@ -3,8 +3,10 @@
 Every route but ``/health`` needs a valid bearer token; a token sees only its site's
 data (an all-sites admin token sees all). The handlers are thin: they read and bound
 the request, then hand the work to `capture` or `query` in a worker thread, since the
-store and the schema checks block. Nothing is kept between requests but a pool of open
-connections, so several hub processes can serve one database.
+store and the schema checks block. Site data (`site_routes`), the trace and the Digital
+Link resolver (`trace_routes`) bring their own routes. Nothing is kept between
+requests but a pool of open connections, so several hub processes can serve one
+database.
 """
 
 from __future__ import annotations
@@ -57,9 +59,6 @@ def job_body(job: CaptureJob) -> dict[str, Any]:
     }
 
 
-_json = json_response
-
-
 def create_app(config: HubConfig, store: HubStore) -> Starlette:
     """The hub for `config`, serving from `store`."""
     limits = {
@@ -79,7 +78,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def openapi(request: Request, principal: Principal) -> Response:
-        return _json(hub_openapi(config))
+        return json_response(hub_openapi(config))
 
     async def capture_options(request: Request, principal: Principal) -> Response:
         headers = {
@@ -123,14 +122,14 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         headers = {**limits, "Location": f"/capture/{result.job.capture_id}"}
         if result.head is not None:
             headers["ST-Head"] = f"{result.head.seq}:{result.head.hash}"
-        return _json(job_body(result.job), 202, headers)
+        return json_response(job_body(result.job), 202, headers)
 
     async def get_capture(request: Request, principal: Principal) -> Response:
         capture_id = request.path_params["captureID"]
         job = await run_in_threadpool(store.capture_job, principal.sites, capture_id)
         if job is None:
             raise problems.not_found("no capture job with this id")
-        return _json(job_body(job))
+        return json_response(job_body(job))
 
     async def post_event(request: Request, principal: Principal) -> Response:
         capture.capture_site(config, principal, site_param(request))
@@ -147,14 +146,14 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         if result.duplicates or not result.job.success:
             raise problems.conflict(f"an event with eventID {event_id} exists already")
         location = f"/events/{quote(event_id, safe='')}"
-        return _json({"eventID": event_id}, 201, {"Location": location})
+        return json_response({"eventID": event_id}, 201, {"Location": location})
 
     async def get_events(request: Request, principal: Principal) -> Response:
         params = list(request.query_params.multi_items())
         parsed, digest = query.parse(config, principal, params)
         found, next_link = await run_in_threadpool(query.page, store, parsed, digest, params)
         headers = {"Link": f'<{next_link}>; rel="next"'} if next_link else {}
-        return _json(query.document(found, dt.datetime.now(dt.UTC)), headers=headers)
+        return json_response(query.document(found, dt.datetime.now(dt.UTC)), headers=headers)
 
     async def get_event(request: Request, principal: Principal) -> Response:
         event_id = request.path_params["eventID"]
@@ -163,7 +162,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         found = await run_in_threadpool(store.query_events, selected)
         if not found:
             raise problems.not_found("no event with this eventID")
-        return _json(query.document(found, dt.datetime.now(dt.UTC)))
+        return json_response(query.document(found, dt.datetime.now(dt.UTC)))
 
     async def station_head(request: Request, principal: Principal) -> Response:
         station_id = request.path_params["stationId"]
@@ -176,7 +175,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
             raise problems.query_parameter("an all-sites admin token names the site: ?site=SITE")
         head = await run_in_threadpool(store.station_head, site, station_id)
         seq, hash_ = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-        return _json({"stationId": station_id, "seq": seq, "hash": hash_})
+        return json_response({"stationId": station_id, "seq": seq, "hash": hash_})
 
     async def http_problem(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
