@@ -2,8 +2,8 @@
 
 `open_store` picks the backend from the database URL (``sqlite:///path`` or
 ``postgresql://...``) and brings the schema up to date. Both backends share the SQL of
-`base.SqlStore`; they differ in how a connection is made and how a capture's rows reach
-the staging table (``executemany`` on SQLite, ``COPY`` on PostgreSQL), and PostgreSQL
+`base.SqlStore`; they differ in how a connection is made and how a capture's rows are
+bulk-loaded (``executemany`` on SQLite, ``COPY`` on PostgreSQL), and PostgreSQL
 partitions the events by month.
 """
 

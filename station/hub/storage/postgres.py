@@ -1,7 +1,8 @@
 """The hub on PostgreSQL through psycopg 3: for a site with many stations, or many sites.
 
-A capture's rows go into a temporary staging table with ``COPY`` (outside any lock),
-then the shared set-wise SQL moves them in one transaction. The events table is range
+A capture stages its events' identities in a temporary table with ``COPY`` (outside
+any lock), claims their eventIDs set-wise, then ``COPY``s the claimed events and their
+EPC rows straight into their tables, all in one transaction. The events table is range
 partitioned by month of record time; the partition a capture needs is created inside
 the capture's transaction, after the ``hub_clock`` lock, so two hub processes never race
 to create it. The eventID guard (``event_ids``) is one unpartitioned table, so it holds

@@ -2,7 +2,7 @@
 
 WAL mode lets queries read while a capture writes; ``BEGIN IMMEDIATE`` takes the write
 lock at the start of a capture, so captures from several threads (or processes on the
-same file) run one after the other. Rows reach the staging table with ``executemany``.
+same file) run one after the other. Rows are bulk-loaded with ``executemany``.
 """
 
 from __future__ import annotations
