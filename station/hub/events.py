@@ -48,6 +48,8 @@ CLASS_FIELDS = {
 """Quantity lists name classes of goods (lots): indexed too, for the trace and resolver."""
 EPC_ROLES_MATCH = ("epc", "child")
 EPC_ROLES_ANY = ("epc", "child", "input", "output", "parent")
+CLASS_ROLES_MATCH = ("epcClass", "childClass")
+CLASS_ROLES_ANY = ("epcClass", "childClass", "inputClass", "outputClass")
 
 EVENT = "event"
 ERROR_DECLARATION = "errorDeclaration"

@@ -41,6 +41,8 @@ _QUERY_PARAMS = (
     "EQ_bizLocation",
     "MATCH_epc",
     "MATCH_anyEPC",
+    "MATCH_epcClass",
+    "MATCH_anyEPCClass",
     "EQ_eventID",
 )
 

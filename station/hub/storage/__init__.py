@@ -81,6 +81,8 @@ class EventQuery:
     station_ids: tuple[str, ...] = ()
     epcs: tuple[str, ...] = ()
     any_epcs: tuple[str, ...] = ()
+    epc_classes: tuple[str, ...] = ()
+    any_epc_classes: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()
     ge_event_time: int | None = None
     lt_event_time: int | None = None

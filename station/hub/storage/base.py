@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from station.hub.chain import Head
-from station.hub.events import EPC_ROLES_ANY, EPC_ROLES_MATCH, ERROR_DECLARATION
+from station.hub.events import (
+    CLASS_ROLES_ANY,
+    CLASS_ROLES_MATCH,
+    EPC_ROLES_ANY,
+    EPC_ROLES_MATCH,
+    ERROR_DECLARATION,
+)
 from station.hub.storage import EventQuery, NamedEvent, StoredEvent, TokenRecord
 from station.hub.storage.ingest import Ingest
 from station.hub.storage.site import SiteData
@@ -90,7 +96,12 @@ class SqlStore(Ingest, SiteData):
         any_of("e.biz_location", query.biz_locations)
         any_of("e.station_id", query.station_ids)
         any_of("e.event_id", query.event_ids)
-        for values, roles in ((query.epcs, EPC_ROLES_MATCH), (query.any_epcs, EPC_ROLES_ANY)):
+        for values, roles in (
+            (query.epcs, EPC_ROLES_MATCH),
+            (query.any_epcs, EPC_ROLES_ANY),
+            (query.epc_classes, CLASS_ROLES_MATCH),
+            (query.any_epc_classes, CLASS_ROLES_ANY),
+        ):
             if values:
                 # Uncorrelated, so the planner starts from the EPC index and joins.
                 sub = (
