@@ -1,6 +1,7 @@
 """Sync bench: the hub's capture rate, raw-load baselines, and query and trace latency.
 
-Hub part (this file's ``hub`` section), from one run on loopback:
+The hub's half of the issue's sync bench (``bench/sync.py`` is the station's: the push
+rate and the backlog drain of a real sync worker), from one run on loopback:
 
 - events per second captured over HTTP (``POST /capture``, station documents of 1,000
   events, four stations pushing at once) into a hub on PostgreSQL and one on SQLite;
@@ -13,11 +14,7 @@ Hub part (this file's ``hub`` section), from one run on loopback:
 Targets (issue 11): >= 10,000 events/s into PostgreSQL and >= 1/3 of the raw COPY rate
 in the same run; query and trace p99 under 50 ms at 1,000,000 events.
 
-The station side (events/s pushed by the sync worker, draining a 100,000-event backlog)
-is measured by the sync worker's own section (``station_push``, see
-/work/notes/hub_interface.md); this file starts the hubs it pushes to.
-
-    uv run python bench/sync.py [--capture 40000] [--stored 1000000] [--samples 400]
+    uv run python bench/sync_hub.py [--capture 40000] [--stored 1000000] [--samples 400]
 """
 
 from __future__ import annotations
@@ -338,7 +335,7 @@ def main() -> int:
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print("\n".join(["", "== bench/sync.py (hub)", *lines]))
+    print("\n".join(["", "== bench/sync_hub.py", *lines]))
     return 0
 
 
