@@ -3,17 +3,18 @@
 Every route but ``/health`` needs a valid bearer token; a token sees only its site's
 data (an all-sites admin token sees all). The handlers are thin: they read and bound
 the request, then hand the work to `capture` or `query` in a worker thread, since the
-store and the schema checks block. Nothing is kept between requests but a pool of open
-connections, so several hub processes can serve one database.
+store and the schema checks block. Site data (`site_routes`), the trace and the Digital
+Link resolver (`trace_routes`) bring their own routes. Nothing is kept between
+requests but a pool of open connections, so several hub processes can serve one
+database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from typing import Any
@@ -26,20 +27,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from station.hub import capture, problems, query
-from station.hub.auth import Principal, authenticate
+from station.hub import capture, problems, query, site_routes, trace_routes
+from station.hub.auth import Principal
 from station.hub.chain import GENESIS_HASH, ChainRefused
 from station.hub.config import HubConfig
 from station.hub.events import format_time_us
+from station.hub.http import VERSIONS, guard, json_response, read_body
 from station.hub.openapi import hub_openapi
 from station.hub.problems import Problem
 from station.hub.storage import CaptureJob, HubStore, IngestResult
 
 LOG = logging.getLogger("station.hub")
-JSON_TYPES = ("application/json", "application/ld+json")
-VERSIONS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
-
-Handler = Callable[[Request, Principal], Awaitable[Response]]
 
 
 def _now_us() -> int:
@@ -61,15 +59,6 @@ def job_body(job: CaptureJob) -> dict[str, Any]:
     }
 
 
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(data, ensure_ascii=False),
-        status_code=status,
-        media_type="application/json",
-        headers={**VERSIONS, **(headers or {})},
-    )
-
-
 def create_app(config: HubConfig, store: HubStore) -> Starlette:
     """The hub for `config`, serving from `store`."""
     limits = {
@@ -77,37 +66,10 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         "GS1-EPCIS-Capture-File-Size-Limit": str(config.max_bytes),
     }
 
-    def guarded(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                header = request.headers.get("authorization")
-                principal = await run_in_threadpool(authenticate, store, header)
-                if principal is None:
-                    raise problems.unauthorized("a valid bearer token is required")
-                return await handler(request, principal)
-            except Problem as problem:
-                return problem.response()
-
-        return endpoint
+    guarded = guard(store)
 
     async def body_of(request: Request) -> bytes:
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in JSON_TYPES:
-            raise Problem(
-                "UnsupportedMediaTypeException",
-                415,
-                "send the document as application/json or application/ld+json",
-            )
-        declared = request.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > config.max_bytes:
-            raise problems.too_large(f"the body is over {config.max_bytes} bytes")
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > config.max_bytes:
-                raise problems.too_large(f"the body is over {config.max_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return await read_body(request, config)
 
     def site_param(request: Request) -> str | None:
         return request.query_params.get("site")
@@ -116,7 +78,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def openapi(request: Request, principal: Principal) -> Response:
-        return _json(hub_openapi(config))
+        return json_response(hub_openapi(config))
 
     async def capture_options(request: Request, principal: Principal) -> Response:
         headers = {
@@ -160,14 +122,14 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         headers = {**limits, "Location": f"/capture/{result.job.capture_id}"}
         if result.head is not None:
             headers["ST-Head"] = f"{result.head.seq}:{result.head.hash}"
-        return _json(job_body(result.job), 202, headers)
+        return json_response(job_body(result.job), 202, headers)
 
     async def get_capture(request: Request, principal: Principal) -> Response:
         capture_id = request.path_params["captureID"]
         job = await run_in_threadpool(store.capture_job, principal.sites, capture_id)
         if job is None:
             raise problems.not_found("no capture job with this id")
-        return _json(job_body(job))
+        return json_response(job_body(job))
 
     async def post_event(request: Request, principal: Principal) -> Response:
         capture.capture_site(config, principal, site_param(request))
@@ -184,14 +146,14 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         if result.duplicates or not result.job.success:
             raise problems.conflict(f"an event with eventID {event_id} exists already")
         location = f"/events/{quote(event_id, safe='')}"
-        return _json({"eventID": event_id}, 201, {"Location": location})
+        return json_response({"eventID": event_id}, 201, {"Location": location})
 
     async def get_events(request: Request, principal: Principal) -> Response:
         params = list(request.query_params.multi_items())
         parsed, digest = query.parse(config, principal, params)
         found, next_link = await run_in_threadpool(query.page, store, parsed, digest, params)
         headers = {"Link": f'<{next_link}>; rel="next"'} if next_link else {}
-        return _json(query.document(found, dt.datetime.now(dt.UTC)), headers=headers)
+        return json_response(query.document(found, dt.datetime.now(dt.UTC)), headers=headers)
 
     async def get_event(request: Request, principal: Principal) -> Response:
         event_id = request.path_params["eventID"]
@@ -200,7 +162,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         found = await run_in_threadpool(store.query_events, selected)
         if not found:
             raise problems.not_found("no event with this eventID")
-        return _json(query.document(found, dt.datetime.now(dt.UTC)))
+        return json_response(query.document(found, dt.datetime.now(dt.UTC)))
 
     async def station_head(request: Request, principal: Principal) -> Response:
         station_id = request.path_params["stationId"]
@@ -213,7 +175,7 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
             raise problems.query_parameter("an all-sites admin token names the site: ?site=SITE")
         head = await run_in_threadpool(store.station_head, site, station_id)
         seq, hash_ = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-        return _json({"stationId": station_id, "seq": seq, "hash": hash_})
+        return json_response({"stationId": station_id, "seq": seq, "hash": hash_})
 
     async def http_problem(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -236,6 +198,8 @@ def create_app(config: HubConfig, store: HubStore) -> Starlette:
         Route("/events", guarded(events_options), methods=["OPTIONS"]),
         Route("/events/{eventID:path}", guarded(get_event), methods=["GET"]),
         Route("/stations/{stationId}/head", guarded(station_head), methods=["GET"]),
+        *site_routes.routes(config, store, guarded),
+        *trace_routes.routes(config, store, guarded),
     ]
     return Starlette(
         routes=routes,

@@ -105,7 +105,11 @@ def _station_log(
 
 
 def _station_errors(
-    event: dict[str, Any], where: str, keys: StationKeys | None, log: StationLog | None
+    event: dict[str, Any],
+    where: str,
+    keys: StationKeys | None,
+    log: StationLog | None,
+    seqs: frozenset[int] = frozenset(),
 ) -> list[str]:
     if keys is None:
         return []
@@ -119,7 +123,6 @@ def _station_errors(
         return []
     if station_id != log.station_id:
         return [f"{where}.{keys.station_id}: expected {log.station_id!r}"]
-    seqs = {entry.seq for entry in log.entries}
     if not isinstance(seq, int) or isinstance(seq, bool) or seq not in seqs:
         return [f"{where}.{keys.seq}: expected the seq of one of the stationLog entries"]
     return []
@@ -136,13 +139,12 @@ def _records(
 ) -> list[EventRecord]:
     records: list[EventRecord] = []
     seen: dict[tuple[str, str], str] = {}
+    seqs = frozenset(entry.seq for entry in log.entries) if log else frozenset()
     for i, event in enumerate(events):
         where = f"{path}[{i}]"
         errors = event_errors(event, where)
         if not errors:
-            errors = _station_errors(event, where, keys, log)
-        if not errors:
-            errors = [found] if (found := unstorable(event, where)) else []
+            errors = _station_errors(event, where, keys, log, seqs)
         if errors:
             job.errors.extend(problems.entry("ValidationException", e) for e in errors)
             continue
@@ -151,6 +153,9 @@ def _records(
             rec = record(complete, context, keys)
         except ValueError as exc:
             job.errors.append(problems.entry("ValidationException", f"{where}.eventTime: {exc}"))
+            continue
+        if rec.suspect and (found := unstorable(event, where)):
+            job.errors.append(problems.entry("ValidationException", found))
             continue
         key = (rec.event_id, rec.kind)
         if key in seen:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from station.config.reader import TableReader
 from station.errors import ConfigError
+from station.sync.epcis.identifiers import valid_urn_namespace
+from station.sync.epcis.settings import DEFAULT_URN_NAMESPACE
 
 DATABASE_ENV = "STATION_HUB_DATABASE"
 DEFAULT_NAMESPACE = "https://station.example/ns/epcis/"
@@ -32,6 +34,8 @@ class HubConfig:
     database: str
     sites: tuple[str, ...]
     namespace: str = DEFAULT_NAMESPACE
+    urn_namespace: str = DEFAULT_URN_NAMESPACE
+    """The stations' [epcis] urn_namespace: how ``/trace?id=`` names a lot without a GTIN."""
     max_events: int = 10_000
     max_bytes: int = 50_000_000
     per_page: int = 100
@@ -75,7 +79,7 @@ def load_hub_config(path: Path) -> HubConfig:
         reader.table(
             root.get("hub", {}),
             "hub",
-            ("listen", "database", "namespace", "sites", "capture", "query"),
+            ("listen", "database", "namespace", "urn_namespace", "sites", "capture", "query"),
         )
     )
     host, port = _listen(reader, reader.text(hub, "hub", "listen", "127.0.0.1:8400"))
@@ -95,6 +99,9 @@ def load_hub_config(path: Path) -> HubConfig:
         ("/", "#", ":")
     ):
         raise reader.fail("hub.namespace", "expected an IRI ending in '/', '#' or ':'")
+    urn_namespace = reader.text(hub, "hub", "urn_namespace", DEFAULT_URN_NAMESPACE)
+    if not valid_urn_namespace(urn_namespace):
+        raise reader.fail("hub.urn_namespace", "expected letters, digits and hyphens (at most 32)")
     capture = dict(reader.table(hub.get("capture", {}), "hub.capture", ("max_events", "max_bytes")))
     query = dict(reader.table(hub.get("query", {}), "hub.query", ("per_page", "max_per_page")))
     per_page = _positive(reader, query, "hub.query", "per_page", 100)
@@ -108,6 +115,7 @@ def load_hub_config(path: Path) -> HubConfig:
         database=database,
         sites=sites,
         namespace=namespace,
+        urn_namespace=urn_namespace,
         max_events=_positive(reader, capture, "hub.capture", "max_events", 10_000),
         max_bytes=_positive(reader, capture, "hub.capture", "max_bytes", 50_000_000),
         per_page=per_page,

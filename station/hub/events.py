@@ -39,8 +39,17 @@ EPC_FIELDS = {
     "inputEPCList": "input",
     "outputEPCList": "output",
 }
+CLASS_FIELDS = {
+    "quantityList": "epcClass",
+    "childQuantityList": "childClass",
+    "inputQuantityList": "inputClass",
+    "outputQuantityList": "outputClass",
+}
+"""Quantity lists name classes of goods (lots): indexed too, for the trace and resolver."""
 EPC_ROLES_MATCH = ("epc", "child")
 EPC_ROLES_ANY = ("epc", "child", "input", "output", "parent")
+CLASS_ROLES_MATCH = ("epcClass", "childClass")
+CLASS_ROLES_ANY = ("epcClass", "childClass", "inputClass", "outputClass")
 
 EVENT = "event"
 ERROR_DECLARATION = "errorDeclaration"
@@ -72,6 +81,8 @@ class EventRecord:
     content_hash: str
     body: str
     epcs: tuple[tuple[str, str], ...]
+    suspect: bool = False
+    """The body may hold text no backend stores: `unstorable` says where (and whether)."""
 
 
 def canonical(value: Any) -> str:
@@ -127,12 +138,19 @@ def _unstorable_text(text: str) -> str | None:
 
 def unstorable(value: Any, path: str) -> str | None:
     """Where `value` holds text no backend can store (U+0000, unpaired surrogates), or None."""
+    text = json.dumps(value, ensure_ascii=False)
+    if "\\u0000" not in text and (text.isascii() or _unstorable_text(text) is None):
+        return None  # the common case, at C speed; the walk below finds where
+    return _where_unstorable(value, path)
+
+
+def _where_unstorable(value: Any, path: str) -> str | None:
     if isinstance(value, str):
         problem = _unstorable_text(value)
         return f"{path}: {problem}" if problem else None
     if isinstance(value, list):
         for i, item in enumerate(value):
-            found = unstorable(item, f"{path}[{i}]")
+            found = _where_unstorable(item, f"{path}[{i}]")
             if found:
                 return found
     elif isinstance(value, dict):
@@ -140,7 +158,7 @@ def unstorable(value: Any, path: str) -> str | None:
             problem = _unstorable_text(key)
             if problem:
                 return f"{path}: a member name {problem}"
-            found = unstorable(item, f"{path}.{key}")
+            found = _where_unstorable(item, f"{path}.{key}")
             if found:
                 return found
     return None
@@ -167,6 +185,14 @@ def _epcs(event: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     parent = event.get("parentID")
     if isinstance(parent, str):
         found.append(("parent", parent))
+    for field, role in CLASS_FIELDS.items():
+        values = event.get(field)
+        if isinstance(values, list):
+            found.extend(
+                (role, item["epcClass"])
+                for item in values
+                if isinstance(item, dict) and isinstance(item.get("epcClass"), str)
+            )
     return tuple(dict.fromkeys(found))
 
 
@@ -176,6 +202,13 @@ def record(event: dict[str, Any], context: list[Any], keys: StationKeys | None) 
     if context and "@context" not in body:
         body["@context"] = context
     text = canonical(body)
+    # The walk of `unstorable` costs more than the rest of a capture; canonical JSON
+    # shows U+0000 as an escape and keeps a lone surrogate, which UTF-8 refuses.
+    suspect = "\\u0000" in text
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        encoded, suspect = text.encode("utf-8", "surrogatepass"), True
     station_id = event.get(keys.station_id) if keys else None
     seq = event.get(keys.seq) if keys else None
     biz_step = event.get("bizStep")
@@ -193,7 +226,8 @@ def record(event: dict[str, Any], context: list[Any], keys: StationKeys | None) 
         biz_location=_location(event, "bizLocation"),
         station_id=station_id if isinstance(station_id, str) else None,
         station_seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=hashlib.sha256(encoded).hexdigest(),
         body=text,
         epcs=_epcs(event),
+        suspect=suspect,
     )

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from station.hub.config import HubConfig
+from station.hub.openapi_site import SCHEMAS, extra_paths
 from station.hub.schema import binding
 
 PROBLEM = {"$ref": "#/components/schemas/RFC7807ProblemResponseBody"}
@@ -40,6 +41,8 @@ _QUERY_PARAMS = (
     "EQ_bizLocation",
     "MATCH_epc",
     "MATCH_anyEPC",
+    "MATCH_epcClass",
+    "MATCH_anyEPCClass",
     "EQ_eventID",
 )
 
@@ -233,6 +236,7 @@ def _document(max_events: int, max_bytes: int) -> dict[str, Any]:
     # requires its own member.
     for branch in components["schemas"]["CaptureJob"]["allOf"][1]["oneOf"]:
         branch["required"] = list(branch["properties"])
+    components["schemas"].update(copy.deepcopy(SCHEMAS))
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     return {
         "openapi": "3.0.3",
@@ -246,7 +250,7 @@ def _document(max_events: int, max_bytes: int) -> dict[str, Any]:
             ),
         },
         "security": [{"bearer": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **extra_paths()},
         "components": components,
     }
 

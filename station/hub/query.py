@@ -37,6 +37,8 @@ LIST_PARAMS = {
     "EQ_stationId": "station_ids",
     "MATCH_epc": "epcs",
     "MATCH_anyEPC": "any_epcs",
+    "MATCH_epcClass": "epc_classes",
+    "MATCH_anyEPCClass": "any_epc_classes",
     "EQ_eventID": "event_ids",
 }
 TIME_PARAMS = {

@@ -17,6 +17,7 @@ def test_the_example_config_loads() -> None:
     config = load_hub_config(REPO / "config" / "hub.example.toml")
     assert (config.host, config.port) == ("127.0.0.1", 8400)
     assert config.database.startswith("sqlite:///") and config.sites == ("PLANT-1",)
+    assert config.urn_namespace == "station"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,10 @@ def test_the_example_config_loads() -> None:
         (
             '[hub]\ndatabase = "sqlite:///h.db"\nsites = ["A"]\n[hub.query]\nper_page = 5000',
             "hub.query.per_page",
+        ),
+        (
+            '[hub]\ndatabase = "sqlite:///h.db"\nsites = ["A"]\nurn_namespace = "a b"',
+            "hub.urn_namespace",
         ),
         ("[hub\n", "not valid TOML"),
     ],

@@ -17,7 +17,8 @@ from tests.hub.conftest import BACKENDS, database_url
 from tests.hub.support import Hub, StationChain, free_port, make_tokens, start_hub, write_config
 
 KILLS = 2
-EVENTS = 400
+EVENTS = 1000
+"""Enough that a round cannot finish before its kill, however fast the hub captures."""
 BATCH = 40
 
 
@@ -61,7 +62,7 @@ def test_kill_9_during_captures_loses_and_doubles_nothing(config: tuple[Path, di
             # Once a batch of this round is in, kill within the next capture or two.
             while len(acknowledged) == before and hub.process.poll() is None:
                 time.sleep(0.005)
-            time.sleep(rng.uniform(0, 0.15))
+            time.sleep(rng.uniform(0, 0.1))
             hub.process.send_signal(signal.SIGKILL)
 
         killer = threading.Thread(target=kill)

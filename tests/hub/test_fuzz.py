@@ -3,7 +3,8 @@
 Every operation the hub describes gets a bounded number of generated requests with a
 valid admin token; no answer may be a 5xx, and every answer must match the hub's own
 description (status codes, content types, headers, bodies). Bounded so the default
-suite stays quick: `EXAMPLES` cases per operation.
+suite stays quick: `EXAMPLES` cases per operation (27 operations: site data, trace and
+the resolver's paths joined the binding's).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.hub.support import Hub
 
-EXAMPLES = 20
+EXAMPLES = 12
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -35,7 +36,7 @@ def test_the_hub_holds_to_its_own_openapi_description(hub: Hub) -> None:
     auth = {"Authorization": f"Bearer {hub.tokens['admin-a']}"}
     schema = schemathesis.openapi.from_url(f"{hub.url}/openapi.json", headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 9, [op.label for op in operations]
+    assert len(operations) >= 27, [op.label for op in operations]
     tried = 0
     for operation in operations:
 

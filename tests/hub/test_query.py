@@ -155,3 +155,32 @@ def test_page_tokens_are_tied_to_their_filters(hub: Hub) -> None:
             answer = client.get("/events", params=params)
             assert answer.status_code == 400, params
             assert answer.json()["type"] == "epcisException:QueryParameterException"
+
+
+def test_lots_are_matched_by_class(hub: Hub) -> None:
+    """MATCH_epcClass: quantityList and childQuantityList; MATCH_anyEPCClass also the
+    inputs and outputs of a transformation (the binding's rule for classes)."""
+    lot = f"https://id.gs1.org/01/09506000134352/10/Q{uuid.uuid4().hex[:8]}"
+    made = f"urn:station:lot:M{uuid.uuid4().hex[:8]}"
+    seen = object_event(epcList=[], quantityList=[{"epcClass": lot, "quantity": 5}])
+    transformed = {
+        "type": "TransformationEvent",
+        "eventID": f"urn:uuid:{uuid.uuid4()}",
+        "eventTime": seen["eventTime"],
+        "eventTimeZoneOffset": "+00:00",
+        "inputQuantityList": [{"epcClass": lot, "quantity": 5}],
+        "outputQuantityList": [{"epcClass": made, "quantity": 5}],
+    }
+    with hub.client("admin-a") as client:
+        assert client.post("/capture", json=document([seen, transformed])).json()["success"]
+
+        def found(**params: str) -> set[str]:
+            answer = client.get("/events", params=params)
+            assert answer.status_code == 200, answer.text
+            body = answer.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+            return {e["eventID"] for e in body}
+
+        assert found(MATCH_epcClass=lot) == {seen["eventID"]}
+        assert found(MATCH_anyEPCClass=lot) == {seen["eventID"], transformed["eventID"]}
+        assert found(MATCH_anyEPCClass=made) == {transformed["eventID"]}
+        assert found(MATCH_epc=lot) == set()

@@ -2,13 +2,14 @@
 
 `open_store` picks the backend from the database URL (``sqlite:///path`` or
 ``postgresql://...``) and brings the schema up to date. Both backends share the SQL of
-`base.SqlStore`; they differ in how a connection is made and how a capture's rows reach
-the staging table (``executemany`` on SQLite, ``COPY`` on PostgreSQL), and PostgreSQL
+`base.SqlStore`; they differ in how a connection is made and how a capture's rows are
+bulk-loaded (``executemany`` on SQLite, ``COPY`` on PostgreSQL), and PostgreSQL
 partitions the events by month.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -80,6 +81,8 @@ class EventQuery:
     station_ids: tuple[str, ...] = ()
     epcs: tuple[str, ...] = ()
     any_epcs: tuple[str, ...] = ()
+    epc_classes: tuple[str, ...] = ()
+    any_epc_classes: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()
     ge_event_time: int | None = None
     lt_event_time: int | None = None
@@ -98,6 +101,38 @@ class StoredEvent:
     body: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ManifestPush:
+    """What one intake did: manifests stored (new or changed) and unchanged."""
+
+    stored: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    cursor: int = 0
+
+
+@dataclass(frozen=True)
+class SiteDocument:
+    """A roster or risk document as stored, with the change number that made it."""
+
+    cursor: int
+    body: str
+    updated_us: int
+
+
+@dataclass(frozen=True)
+class NamedEvent:
+    """A stored event found by one identifier it names, and the role it names it in."""
+
+    epc: str
+    role: str
+    row: int
+    event_id: str
+    event_time_us: int
+    station_id: str | None
+    is_error_declaration: bool
+    body: dict[str, Any]
+
+
 class HubStore(Protocol):
     """What the hub needs of its database."""
 
@@ -110,6 +145,15 @@ class HubStore(Protocol):
     def capture_job(self, sites: tuple[str, ...] | None, capture_id: str) -> CaptureJob | None: ...
     def query_events(self, query: EventQuery) -> list[StoredEvent]: ...
     def station_head(self, site: str, station_id: str) -> Head | None: ...
+    def push_manifests(self, site: str, items: Sequence[Any], now_us: int) -> ManifestPush: ...
+    def manifests_after(
+        self, site: str, after: int, limit: int
+    ) -> tuple[list[tuple[int, str]], int]: ...
+    def put_site_document(self, site: str, name: str, body: str, now_us: int) -> SiteDocument: ...
+    def site_document(self, site: str, name: str) -> SiteDocument | None: ...
+    def events_naming(
+        self, sites: tuple[str, ...] | None, epcs: Sequence[str], limit: int
+    ) -> list[NamedEvent]: ...
     def close(self) -> None: ...
 
 

@@ -6,9 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from station.hub.chain import Head
-from station.hub.events import EPC_ROLES_ANY, EPC_ROLES_MATCH
-from station.hub.storage import EventQuery, StoredEvent, TokenRecord
+from station.hub.events import (
+    CLASS_ROLES_ANY,
+    CLASS_ROLES_MATCH,
+    EPC_ROLES_ANY,
+    EPC_ROLES_MATCH,
+    ERROR_DECLARATION,
+)
+from station.hub.storage import EventQuery, NamedEvent, StoredEvent, TokenRecord
 from station.hub.storage.ingest import Ingest
+from station.hub.storage.site import SiteData
 
 _TOKEN_COLUMNS = ", ".join(
     (
@@ -25,7 +32,7 @@ _TOKEN_COLUMNS = ", ".join(
 )
 
 
-class SqlStore(Ingest):
+class SqlStore(Ingest, SiteData):
     """The shared implementation; subclasses provide the connection and the dialect."""
 
     # --- tokens --------------------------------------------------------------------
@@ -89,7 +96,12 @@ class SqlStore(Ingest):
         any_of("e.biz_location", query.biz_locations)
         any_of("e.station_id", query.station_ids)
         any_of("e.event_id", query.event_ids)
-        for values, roles in ((query.epcs, EPC_ROLES_MATCH), (query.any_epcs, EPC_ROLES_ANY)):
+        for values, roles in (
+            (query.epcs, EPC_ROLES_MATCH),
+            (query.any_epcs, EPC_ROLES_ANY),
+            (query.epc_classes, CLASS_ROLES_MATCH),
+            (query.any_epc_classes, CLASS_ROLES_ANY),
+        ):
             if values:
                 # Uncorrelated, so the planner starts from the EPC index and joins.
                 sub = (
@@ -123,6 +135,39 @@ class SqlStore(Ingest):
         with self.pool.connection() as conn:
             rows = self.run(conn, text, params).fetchall()
         return [StoredEvent(int(i), int(rt), self.decode(body)) for i, rt, body in rows]
+
+    def events_naming(
+        self, sites: tuple[str, ...] | None, epcs: Sequence[str], limit: int
+    ) -> list[NamedEvent]:
+        """Up to `limit` stored events naming any of `epcs` (in any role), by event time."""
+        if not epcs:
+            return []
+        params: list[Any] = list(epcs)
+        text = (
+            "SELECT x.epc, x.role, e.id, e.event_id, e.event_time_us, e.station_id, e.kind, "
+            "e.body FROM event_epcs x JOIN events e ON e.record_time_us = x.record_time_us "
+            f"AND e.id = x.event_row WHERE x.epc IN ({', '.join('?' for _ in epcs)})"
+        )
+        if sites is not None:
+            text += f" AND x.site IN ({', '.join('?' for _ in sites or ('',))})"
+            params.extend(sites or ("",))
+        text += " ORDER BY e.event_time_us, e.id LIMIT ?"
+        params.append(limit)
+        with self.pool.connection() as conn:
+            rows = self.run(conn, text, params).fetchall()
+        return [
+            NamedEvent(
+                epc=str(epc),
+                role=str(role),
+                row=int(row),
+                event_id=str(event_id),
+                event_time_us=int(at),
+                station_id=station,
+                is_error_declaration=kind == ERROR_DECLARATION,
+                body=self.decode(body),
+            )
+            for epc, role, row, event_id, at, station, kind, body in rows
+        ]
 
     def station_head(self, site: str, station_id: str) -> Head | None:
         with self.pool.connection() as conn:

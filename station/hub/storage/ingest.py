@@ -1,12 +1,14 @@
 """The capture transaction, shared by both backends, and the capture jobs.
 
-A capture is one transaction. Its rows go to a staging table first (the backend's
-fastest way), then one update of ``hub_clock`` serialises it against every other
-capture on the database (across hub processes) and hands it a record time and a block
-of row ids, both strictly increasing in commit order. Then, set-wise: the station chain
-is checked, new eventIDs claim their row in ``event_ids`` (``ON CONFLICT DO NOTHING``),
-conflicting re-uses are listed, and only the events whose claim this capture won are
-inserted. Everything is written or nothing is.
+A capture is one transaction. The identities of its events (eventID, kind, content
+hash) go to a staging table first, then one update of ``hub_clock`` serialises it
+against every other capture on the database (across hub processes) and hands it a
+record time and a block of row ids, both strictly increasing in commit order. Then:
+the station chain is checked, new eventIDs claim their row in ``event_ids`` (``ON
+CONFLICT DO NOTHING RETURNING``), conflicting re-uses are listed, and only the events
+whose claim this capture won are written, straight into ``events`` and ``event_epcs``
+with the backend's fastest bulk load (``COPY`` on PostgreSQL). Everything is written
+or nothing is.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ _JOB_COLUMNS = (
     "capture_id, site, token_id, behaviour, created_us, finished_us, success, "
     "event_count, stored_count, errors"
 )
-STAGE_COLUMNS = (
-    "row_no",
+STAGE_COLUMNS = ("row_no", "event_id", "kind", "content_hash")
+EVENT_COLUMNS = (
+    "id",
+    "record_time_us",
+    "site",
     "event_id",
     "kind",
     "event_type",
@@ -37,9 +42,11 @@ STAGE_COLUMNS = (
     "biz_location",
     "station_id",
     "station_seq",
+    "capture_id",
     "content_hash",
     "body",
 )
+EPC_COLUMNS = ("site", "epc", "role", "record_time_us", "event_row")
 
 
 MAX_JOB_ERRORS = 1000
@@ -51,30 +58,9 @@ class RolledBack(Exception):
 
 
 def stage_rows(records: Sequence[EventRecord]) -> Iterator[tuple[Any, ...]]:
-    """The staging rows of a capture, numbered from 1."""
+    """The staging rows (identities) of a capture, numbered from 1."""
     for row_no, r in enumerate(records, start=1):
-        yield (
-            row_no,
-            r.event_id,
-            r.kind,
-            r.event_type,
-            r.event_time_us,
-            r.biz_step,
-            r.disposition,
-            r.read_point,
-            r.biz_location,
-            r.station_id,
-            r.station_seq,
-            r.content_hash,
-            r.body,
-        )
-
-
-def stage_epc_rows(records: Sequence[EventRecord]) -> Iterator[tuple[int, str, str]]:
-    """The (row_no, epc, role) staging rows of a capture."""
-    for row_no, r in enumerate(records, start=1):
-        for role, epc in r.epcs:
-            yield (row_no, epc, role)
+        yield (row_no, r.event_id, r.kind, r.content_hash)
 
 
 class Ingest(SqlBase):
@@ -110,20 +96,29 @@ class Ingest(SqlBase):
             head, fresh = self._check_chain(conn, job.site, batch.log)
         self.ensure_partition(conn, record_time_us)
         site, capture_id = job.site, job.capture_id
-        self.run(
-            conn,
-            "INSERT INTO event_ids (site, event_id, kind, content_hash, capture_id) "
-            "SELECT ?, event_id, kind, content_hash, ? FROM hub_stage WHERE true "
-            "ON CONFLICT DO NOTHING",
-            (site, capture_id),
-        )
-        clash = self.run(
-            conn,
-            "SELECT s.row_no, s.event_id, s.kind, s.content_hash = i.content_hash "
-            "FROM hub_stage s JOIN event_ids i ON i.site = ? AND i.event_id = s.event_id "
-            "AND i.kind = s.kind WHERE i.capture_id <> ? ORDER BY s.row_no",
-            (site, capture_id),
-        ).fetchall()
+        claimed = {
+            (str(event_id), str(kind))
+            for event_id, kind in self.run(
+                conn,
+                "INSERT INTO event_ids (site, event_id, kind, content_hash, capture_id) "
+                "SELECT ?, event_id, kind, content_hash, ? FROM hub_stage WHERE true "
+                "ON CONFLICT DO NOTHING RETURNING event_id, kind",
+                (site, capture_id),
+            ).fetchall()
+        }
+        clash: list[Any] = []
+        if len(claimed) < len(records):
+            # Per staged row, one probe of the guard's primary key: a join here lets the
+            # planner scan the whole guard (it grows with every event ever stored).
+            clash = self.run(
+                conn,
+                "SELECT s.row_no, s.event_id, s.kind, s.content_hash = (SELECT i.content_hash "
+                "FROM event_ids i WHERE i.site = ? AND i.event_id = s.event_id "
+                "AND i.kind = s.kind AND i.capture_id <> ?) FROM hub_stage s "
+                "ORDER BY s.row_no",
+                (site, capture_id),
+            ).fetchall()
+            clash = [row for row in clash if row[3] is not None]
         duplicates = sum(1 for row in clash if row[3])
         for row_no, event_id, kind, same in clash:
             if not same:
@@ -137,26 +132,43 @@ class Ingest(SqlBase):
                 )
         if job.errors and (job.behaviour == "rollback" or batch.log is not None):
             raise RolledBack
-        cursor = self.run(
+        mine = [
+            (first_id + row_no, r)
+            for row_no, r in enumerate(records, start=1)
+            if (r.event_id, r.kind) in claimed
+        ]
+        self.insert_rows(
             conn,
-            "INSERT INTO events (id, record_time_us, site, event_id, kind, event_type, "
-            "event_time_us, biz_step, disposition, read_point, biz_location, station_id, "
-            "station_seq, capture_id, content_hash, body) "
-            "SELECT ? + s.row_no, ?, ?, s.event_id, s.kind, s.event_type, s.event_time_us, "
-            "s.biz_step, s.disposition, s.read_point, s.biz_location, s.station_id, "
-            "s.station_seq, ?, s.content_hash, s.body FROM hub_stage s JOIN event_ids i "
-            "ON i.site = ? AND i.event_id = s.event_id AND i.kind = s.kind "
-            "WHERE i.capture_id = ?",
-            (first_id, record_time_us, site, capture_id, site, capture_id),
+            "events",
+            EVENT_COLUMNS,
+            [
+                (
+                    row,
+                    record_time_us,
+                    site,
+                    r.event_id,
+                    r.kind,
+                    r.event_type,
+                    r.event_time_us,
+                    r.biz_step,
+                    r.disposition,
+                    r.read_point,
+                    r.biz_location,
+                    r.station_id,
+                    r.station_seq,
+                    capture_id,
+                    r.content_hash,
+                    r.body,
+                )
+                for row, r in mine
+            ],
         )
-        job.stored_count = cursor.rowcount
-        self.run(
+        job.stored_count = len(mine)
+        self.insert_rows(
             conn,
-            "INSERT INTO event_epcs (site, epc, role, record_time_us, event_row) "
-            "SELECT ?, x.epc, x.role, ?, ? + x.row_no FROM hub_stage_epcs x "
-            "JOIN hub_stage s ON s.row_no = x.row_no JOIN event_ids i ON i.site = ? "
-            "AND i.event_id = s.event_id AND i.kind = s.kind WHERE i.capture_id = ?",
-            (site, record_time_us, first_id, site, capture_id),
+            "event_epcs",
+            EPC_COLUMNS,
+            [(site, epc, role, record_time_us, row) for row, r in mine for role, epc in r.epcs],
         )
         if fresh and batch.log is not None:
             head = self._advance(conn, job, batch.log.station_id, fresh)
@@ -189,10 +201,10 @@ class Ingest(SqlBase):
     def _advance(
         self, conn: Any, job: CaptureJob, station_id: str, fresh: Sequence[chain.LogEntry]
     ) -> Head:
-        self.run_many(
+        self.insert_rows(
             conn,
-            "INSERT INTO station_log (site, station_id, seq, event_id, kind, prev_hash, hash, "
-            "capture_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "station_log",
+            ("site", "station_id", "seq", "event_id", "kind", "prev_hash", "hash", "capture_id"),
             [
                 (
                     job.site,

@@ -1,7 +1,8 @@
 """The hub on PostgreSQL through psycopg 3: for a site with many stations, or many sites.
 
-A capture's rows go into a temporary staging table with ``COPY`` (outside any lock),
-then the shared set-wise SQL moves them in one transaction. The events table is range
+A capture stages its events' identities in a temporary table with ``COPY`` (outside
+any lock), claims their eventIDs set-wise, then ``COPY``s the claimed events and their
+EPC rows straight into their tables, all in one transaction. The events table is range
 partitioned by month of record time; the partition a capture needs is created inside
 the capture's transaction, after the ``hub_clock`` lock, so two hub processes never race
 to create it. The eventID guard (``event_ids``) is one unpartitioned table, so it holds
@@ -16,21 +17,17 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from station.errors import StoreError
 from station.hub.events import EventRecord
 from station.hub.storage import migrate
 from station.hub.storage.base import SqlStore
-from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
-from station.hub.storage.pool import Pool
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_rows
 
 _STAGE = (
-    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT PRIMARY KEY, event_id TEXT, "
-    "kind TEXT, event_type TEXT, event_time_us BIGINT, biz_step TEXT, disposition TEXT, "
-    "read_point TEXT, biz_location TEXT, station_id TEXT, station_seq BIGINT, "
-    "content_hash TEXT, body JSONB) ON COMMIT DELETE ROWS",
-    "CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no BIGINT, epc TEXT, role TEXT) "
-    "ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE IF NOT EXISTS hub_stage (row_no BIGINT, event_id TEXT, kind TEXT, "
+    "content_hash TEXT) ON COMMIT DELETE ROWS",
 )
 _MIGRATION_LOCK = 0x53544855  # any constant: the advisory lock of schema migrations
 
@@ -48,26 +45,37 @@ def month_partition(record_time_us: int) -> tuple[str, int, int]:
     return f"events_{start:%Y_%m}", micros(start), micros(end)
 
 
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    """A new pooled connection gets its session's staging tables."""
+    for statement in _STAGE:
+        conn.execute(statement)
+
+
 class PostgresStore(SqlStore):
     """The store in a PostgreSQL database."""
 
     greatest = "GREATEST"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, max_connections: int = 16) -> None:
         self.url = url
-        self.pool = Pool(self._connect, psycopg.Connection.close, keep=16)
-        with self.pool.connection() as conn:
-            self._migrate(conn)
-
-    def _connect(self) -> psycopg.Connection[Any]:
+        # The first connection migrates, and fails with libpq's own reason (the pool
+        # would only time out); the pool opens once the schema is there.
         try:
-            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-            for statement in _STAGE:
-                conn.execute(statement)
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                self._migrate(conn)
         except psycopg.Error as exc:
             # The message of libpq names host and reason; never the password.
             raise StoreError(f"hub database (PostgreSQL): {exc}".strip()) from exc
-        return conn
+        self.pool = ConnectionPool(
+            url,
+            kwargs={"autocommit": True, "connect_timeout": 10},
+            min_size=2,
+            max_size=max_connections,
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            name="station-hub",
+            open=True,
+        )
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
@@ -93,13 +101,22 @@ class PostgresStore(SqlStore):
             yield conn
 
     def stage(self, conn: psycopg.Connection[Any], records: Sequence[EventRecord]) -> None:
-        with conn.cursor() as cursor:
-            with cursor.copy(f"COPY hub_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-                for row in stage_rows(records):
-                    copy.write_row(row)
-            with cursor.copy("COPY hub_stage_epcs (row_no, epc, role) FROM STDIN") as copy:
-                for epc_row in stage_epc_rows(records):
-                    copy.write_row(epc_row)
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY hub_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN".encode()) as copy,
+        ):
+            for row in stage_rows(records):
+                copy.write_row(row)
+
+    def insert_rows(
+        self, conn: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN".encode()) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def ensure_partition(self, conn: Any, record_time_us: int) -> None:
         name, start, end = month_partition(record_time_us)

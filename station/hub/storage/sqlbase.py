@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Protocol
 
 from station.hub.events import EventRecord
-from station.hub.storage.pool import Pool
+
+
+class ConnectionPool(Protocol):
+    """Open connections lent for one block each (psycopg_pool's interface)."""
+
+    def connection(self) -> AbstractContextManager[Any]: ...
+    def close(self) -> None: ...
 
 
 class SqlBase:
     """A store's connection pool and dialect; SQL is written with ``?`` placeholders."""
 
     greatest = "MAX"
-    pool: Pool[Any]
+    pool: ConnectionPool
 
     # --- dialect hooks -------------------------------------------------------------
     def sql(self, text: str) -> str:
@@ -27,7 +33,7 @@ class SqlBase:
         raise NotImplementedError
 
     def stage(self, conn: Any, records: Sequence[EventRecord]) -> None:
-        """Fill ``hub_stage`` and ``hub_stage_epcs`` with the capture's rows."""
+        """Fill ``hub_stage`` with the identities of the capture's events."""
         raise NotImplementedError
 
     def ensure_partition(self, conn: Any, record_time_us: int) -> None:
@@ -42,9 +48,16 @@ class SqlBase:
     def run(self, conn: Any, text: str, params: Sequence[Any] = ()) -> Any:
         return conn.execute(self.sql(text), tuple(params))
 
-    def run_many(self, conn: Any, text: str, rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, conn: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Append `rows` to `table` (PostgreSQL overrides this with ``COPY``)."""
         if rows:
-            conn.cursor().executemany(self.sql(text), [tuple(r) for r in rows])
+            marks = ", ".join("?" for _ in columns)
+            conn.cursor().executemany(
+                self.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"),
+                [tuple(r) for r in rows],
+            )
 
     def close(self) -> None:
         self.pool.close()

@@ -2,35 +2,65 @@
 
 WAL mode lets queries read while a capture writes; ``BEGIN IMMEDIATE`` takes the write
 lock at the start of a capture, so captures from several threads (or processes on the
-same file) run one after the other. Rows reach the staging table with ``executemany``.
+same file) run one after the other. Rows are bulk-loaded with ``executemany``.
 """
 
 from __future__ import annotations
 
+import queue
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from station.errors import StoreError
 from station.hub.events import EventRecord
 from station.hub.storage import migrate
 from station.hub.storage.base import SqlStore
-from station.hub.storage.ingest import STAGE_COLUMNS, stage_epc_rows, stage_rows
-from station.hub.storage.pool import Pool
+from station.hub.storage.ingest import STAGE_COLUMNS, stage_rows
 
 _STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS hub_stage (
-    row_no INTEGER PRIMARY KEY, event_id TEXT, kind TEXT, event_type TEXT,
-    event_time_us INTEGER, biz_step TEXT, disposition TEXT, read_point TEXT,
-    biz_location TEXT, station_id TEXT, station_seq INTEGER, content_hash TEXT, body TEXT
+    row_no INTEGER PRIMARY KEY, event_id TEXT, kind TEXT, content_hash TEXT
 );
-CREATE TEMP TABLE IF NOT EXISTS hub_stage_epcs (row_no INTEGER, epc TEXT, role TEXT);
 """
 _INSERT_STAGE = (
     f"INSERT INTO hub_stage ({', '.join(STAGE_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
 )
+
+
+class _Connections:
+    """Open connections to one file, lent one per block; one that raised is closed.
+
+    psycopg_pool serves PostgreSQL; SQLite needs no more than this, since a connection
+    is a file handle and the write lock (``BEGIN IMMEDIATE``) does the serialising.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection], keep: int = 8) -> None:
+        self._connect = connect
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue(maxsize=keep)
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+        try:
+            yield conn
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            self._idle.put_nowait(conn)
+        except queue.Full:
+            conn.close()
+
+    def close(self) -> None:
+        with suppress(queue.Empty):
+            while True:
+                self._idle.get_nowait().close()
 
 
 class SqliteStore(SqlStore):
@@ -44,7 +74,7 @@ class SqliteStore(SqlStore):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"hub database {path}: {exc.strerror or exc}") from exc
-        self.pool = Pool(self._connect, sqlite3.Connection.close)
+        self.pool = _Connections(self._connect)
         with self.pool.connection() as conn:
             self._migrate(conn)
 
@@ -90,9 +120,4 @@ class SqliteStore(SqlStore):
 
     def stage(self, conn: sqlite3.Connection, records: Sequence[EventRecord]) -> None:
         conn.execute("DELETE FROM hub_stage")
-        conn.execute("DELETE FROM hub_stage_epcs")
         conn.executemany(_INSERT_STAGE, stage_rows(records))
-        conn.executemany(
-            "INSERT INTO hub_stage_epcs (row_no, epc, role) VALUES (?, ?, ?)",
-            stage_epc_rows(records),
-        )
