@@ -107,11 +107,17 @@ def test_the_lockout_is_configurable_in_the_quarantine_table(
 ) -> None:
     text = DEMO_CONFIG.read_text(encoding="utf-8")
     path = tmp_path / "station.toml"
-    path.write_text(
-        text + "\n[quarantine]\npin_attempts = 3\npin_window_minutes = 5\n"
-        "pin_lockout_minutes = 60\n",
-        encoding="utf-8",
-    )
+    for key, value in (
+        ("pin_attempts", 3),
+        ("pin_window_minutes", 5),
+        ("pin_lockout_minutes", 60),
+    ):  # the demo config's [quarantine] table, with other values
+        assert f"\n{key} = " in text
+        text = "\n".join(
+            f"{key} = {value}" if line.startswith(f"{key} = ") else line
+            for line in text.split("\n")
+        )
+    path.write_text(text, encoding="utf-8")
     config = load_config(path)
     assert config.pin_lockout == LockoutPolicy(3, dt.timedelta(minutes=5), dt.timedelta(minutes=60))
     station = held_station(tmp_path / "data", config, clock)
